@@ -1,0 +1,15 @@
+package io.transferbench.api.event;
+
+/**
+ * A network finished an epoch and was evaluated.
+ *
+ * @param trainLoss  mean training loss over the epoch
+ * @param accuracy   evaluation accuracy in [0, 1]
+ * @param errorRate  100 - accuracy in percent
+ * @param evalLoss   mean evaluation loss
+ * @param seconds    wall time of the epoch, training and evaluation
+ */
+public record EpochEndedEvent(String stage, String network, int epoch, int totalEpochs, double trainLoss,
+                              double accuracy, double errorRate, double evalLoss, double seconds)
+        implements LifecycleEvent {
+}

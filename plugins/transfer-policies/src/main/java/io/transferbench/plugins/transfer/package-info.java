@@ -1,0 +1,2 @@
+/** Transfer policies; reached only as services, not exported. */
+package io.transferbench.plugins.transfer;
