@@ -52,6 +52,11 @@ public final class ComponentParameters {
         return values.keySet();
     }
 
+    /** Every value by name, defaults included. */
+    public Map<String, Object> values() {
+        return values;
+    }
+
     public long integer(String name) {
         return get(name, Long.class);
     }

@@ -1,0 +1,42 @@
+package io.transferbench.runtime.internal.cli;
+
+import io.transferbench.runtime.internal.descriptor.DescriptorException;
+import io.transferbench.runtime.internal.descriptor.DescriptorValidator;
+import io.transferbench.runtime.internal.descriptor.PipelineDescriptor;
+import io.transferbench.runtime.internal.pipeline.PipelineRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code transferbench run DESCRIPTOR}: validate, then run the pipeline. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Validate a descriptor, then run its pipeline into a new run folder.")
+final class RunCommand implements Callable<Integer> {
+
+    @ParentCommand
+    TransferbenchCommand root;
+
+    @Parameters(paramLabel = "DESCRIPTOR", description = "The pipeline descriptor (YAML).")
+    Path descriptor;
+
+    @Override
+    public Integer call() {
+        PipelineDescriptor d;
+        try {
+            d = root.injector().getInstance(DescriptorValidator.class).validate(descriptor);
+        } catch (DescriptorException e) {
+            return ValidateCommand.report(root, e);
+        }
+        PipelineRunner runner = root.injector().getInstance(PipelineRunner.class);
+        List<String> unrunnable = runner.unrunnableStages(d);
+        if (!unrunnable.isEmpty()) {
+            unrunnable.forEach(u -> root.err().println("error: " + u));
+            return TransferbenchCommand.BAD_INPUT;
+        }
+        return TransferbenchCommand.OK;
+    }
+}

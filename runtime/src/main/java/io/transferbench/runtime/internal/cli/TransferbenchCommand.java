@@ -1,0 +1,125 @@
+package io.transferbench.runtime.internal.cli;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Stage;
+import io.transferbench.runtime.internal.plugins.ComponentRegistry;
+import io.transferbench.runtime.internal.plugins.PluginLoader;
+import io.transferbench.runtime.internal.wiring.RuntimeModule;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Properties;
+
+/** The {@code transferbench} command and what its subcommands share: plugin loading and wiring. */
+@Command(name = "transferbench", mixinStandardHelpOptions = true, versionProvider = TransferbenchCommand.Version.class,
+        description = "A workbench for transfer-learning and CNN-compression research on Deeplearning4j.",
+        subcommands = {RunCommand.class, ValidateCommand.class, PluginsCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:failure while running", "2:bad input (descriptor, data, plugin, usage)"})
+public final class TransferbenchCommand implements Runnable {
+
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int BAD_INPUT = 2;
+
+    @Option(names = "--plugins-dir", paramLabel = "DIR",
+            description = "Folder of plugin JARs (default: the distribution's plugins/, or ./plugins).")
+    Path pluginsDir;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only results and errors.")
+    boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log more, and show stack traces of failures.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private ComponentRegistry registry;
+    private Injector injector;
+
+    public static int execute(String... args) {
+        return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+    }
+
+    /** The command line with its streams, for tests. */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new TransferbenchCommand());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            TransferbenchCommand root = commandLine.getCommandSpec().root().commandLine().getCommand();
+            commandLine.getErr().println("transferbench: " + e.getMessage());
+            if (root.verbose) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            return FAILED;
+        });
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    Path pluginsDir() {
+        if (pluginsDir != null) {
+            return pluginsDir;
+        }
+        String home = System.getProperty("transferbench.home");
+        return home != null ? Path.of(home, "plugins") : Path.of("plugins");
+    }
+
+    /** Loads plugins once, reporting problems as warnings on stderr. */
+    ComponentRegistry registry() {
+        if (registry == null) {
+            if (verbose) {
+                Configurator.setRootLevel(Level.DEBUG);
+            }
+            registry = new PluginLoader().load(Optional.of(pluginsDir()), true);
+            if (!quiet) {
+                registry.problems().forEach(p -> spec.commandLine().getErr().println("warning: plugin " + p));
+            }
+        }
+        return registry;
+    }
+
+    Injector injector() {
+        if (injector == null) {
+            injector = Guice.createInjector(Stage.PRODUCTION, new RuntimeModule(registry()));
+        }
+        return injector;
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = TransferbenchCommand.class.getResourceAsStream("/io/transferbench/runtime/version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"transferbench " + p.getProperty("version", "unknown"),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}

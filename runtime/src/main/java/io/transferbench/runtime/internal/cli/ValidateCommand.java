@@ -1,0 +1,91 @@
+package io.transferbench.runtime.internal.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.transferbench.runtime.internal.descriptor.DescriptorException;
+import io.transferbench.runtime.internal.descriptor.DescriptorValidator;
+import io.transferbench.runtime.internal.descriptor.PipelineDescriptor;
+import io.transferbench.runtime.internal.descriptor.ResolvedComponent;
+import io.transferbench.runtime.internal.descriptor.Section;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code transferbench validate DESCRIPTOR}: check a descriptor without running it. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Check a descriptor completely (structure, values, component ids and parameters) without running it.")
+final class ValidateCommand implements Callable<Integer> {
+
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+
+    @ParentCommand
+    TransferbenchCommand root;
+
+    @Parameters(paramLabel = "DESCRIPTOR", description = "The pipeline descriptor (YAML).")
+    Path descriptor;
+
+    @Option(names = "--explain", description = "Print the pipeline as it will run: stages, components with every "
+            + "parameter (defaults filled in) and the JAR each component comes from.")
+    boolean explain;
+
+    @Override
+    public Integer call() throws Exception {
+        PipelineDescriptor d;
+        try {
+            d = root.injector().getInstance(DescriptorValidator.class).validate(descriptor);
+        } catch (DescriptorException e) {
+            return report(root, e);
+        }
+        root.out().println(descriptor + ": valid (" + d.stages().size() + " stage" + (d.stages().size() == 1 ? "" : "s")
+                + ", " + d.networks().size() + " network" + (d.networks().size() == 1 ? "" : "s") + ")");
+        if (explain) {
+            explain(d);
+        }
+        return TransferbenchCommand.OK;
+    }
+
+    static int report(TransferbenchCommand root, DescriptorException e) {
+        e.problems().forEach(p -> root.err().println("error: " + p));
+        root.err().println(e.problems().size() + " problem" + (e.problems().size() == 1 ? "" : "s")
+                + " in the descriptor; nothing was run.");
+        return TransferbenchCommand.BAD_INPUT;
+    }
+
+    private void explain(PipelineDescriptor d) throws Exception {
+        root.out().println();
+        root.out().println("Resolved pipeline (defaults filled in):");
+        root.out().print(YAML.writeValueAsString(DescriptorValidator.resolved(d)).indent(2));
+        root.out().println("Components and where they come from:");
+        List<Section> stages = d.stages();
+        for (int i = 0; i < stages.size(); i++) {
+            Section stage = stages.get(i);
+            String name = PipelineDescriptor.stageName(stage, i);
+            for (String key : List.of("importance", "policy")) {
+                if (stage.string("type").equals("online-transfer")) {
+                    line(name, key, stage.component(key));
+                }
+            }
+            if (stage.string("type").equals("online-transfer")) {
+                line(name, "frequency.rule", stage.section("frequency").component("rule"));
+                line(name, "ratio.rule", stage.section("ratio").component("rule"));
+            }
+        }
+        for (ResolvedComponent listener : d.root().components("listeners")) {
+            line("pipeline", "listener", listener);
+        }
+    }
+
+    private void line(String stage, String key, ResolvedComponent c) {
+        root.out().printf("  %s %s: %s %s%s from %s%n", stage, key, c.component().kind().displayName(), c.id(),
+                c.parameters().values().isEmpty() ? "" : " " + new java.util.TreeMap<>(c.parameters().values()),
+                c.component().source().describe());
+    }
+}

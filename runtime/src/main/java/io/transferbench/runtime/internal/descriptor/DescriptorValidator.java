@@ -1,0 +1,89 @@
+package io.transferbench.runtime.internal.descriptor;
+
+import io.transferbench.runtime.internal.plugins.ComponentRegistry;
+import jakarta.inject.Inject;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Validates a descriptor completely before anything runs: structure and types against
+ * {@link PipelineSchema}, ids against the plugin registry, component parameters against their
+ * factories, and names against the sections that define them. Reports every problem at once.
+ */
+public final class DescriptorValidator {
+
+    private final ComponentRegistry registry;
+
+    @Inject
+    public DescriptorValidator(ComponentRegistry registry) {
+        this.registry = registry;
+    }
+
+    public PipelineDescriptor validate(Path file) throws DescriptorException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new DescriptorException(List.of(new DescriptorProblem(new Location(file.toString(), 1, 1), "",
+                    "the descriptor file does not exist")));
+        } catch (IOException e) {
+            throw new DescriptorException(List.of(new DescriptorProblem(new Location(file.toString(), 1, 1), "",
+                    "the descriptor cannot be read: " + e.getMessage())));
+        }
+        return validate(file, text);
+    }
+
+    public PipelineDescriptor validate(Path file, String text) throws DescriptorException {
+        YamlNode tree = YamlTreeReader.read(file.toString(), text);
+        Schema.ObjectSchema schema = PipelineSchema.root();
+        long seed = seedOf(tree, schema);
+        Validation v = new Validation(registry, seed);
+        schema.validate(tree, "", v);
+        if (tree instanceof YamlNode.Mapping) {
+            checkReferences((YamlNode.Mapping) tree, v);
+        }
+        if (!v.problems.isEmpty()) {
+            throw new DescriptorException(v.problems);
+        }
+        return new PipelineDescriptor(file, text, new Section((YamlNode.Mapping) tree, schema, "", registry, seed));
+    }
+
+    private static long seedOf(YamlNode tree, Schema.ObjectSchema schema) {
+        if (tree instanceof YamlNode.Mapping) {
+            YamlNode.Entry e = ((YamlNode.Mapping) tree).entries().get("seed");
+            if (e != null && e.value() instanceof YamlNode.Scalar && ((YamlNode.Scalar) e.value()).value() instanceof Long) {
+                return (Long) ((YamlNode.Scalar) e.value()).value();
+            }
+        }
+        return (Long) schema.fields().get("seed").defaultValue();
+    }
+
+    private static void checkReferences(YamlNode.Mapping root, Validation v) {
+        for (Validation.PendingReference ref : v.references) {
+            YamlNode.Entry section = root.entries().get(ref.section());
+            Set<String> defined = new HashSet<>();
+            if (section != null && section.value() instanceof YamlNode.Mapping) {
+                defined.addAll(((YamlNode.Mapping) section.value()).entries().keySet());
+            }
+            if (!defined.contains(ref.name())) {
+                String singular = ref.section().substring(0, ref.section().length() - 1);
+                v.problem(ref.location(), ref.path(), "unknown " + singular + " '" + ref.name() + "'"
+                        + Suggestions.didYouMean(ref.name(), defined) + "; defined " + ref.section() + ": "
+                        + (defined.isEmpty() ? "none" : Schema.joinSorted(defined)));
+            }
+        }
+    }
+
+    /** The resolved descriptor: every value with defaults filled in. */
+    public static Map<String, Object> resolved(PipelineDescriptor descriptor) {
+        return descriptor.root().resolvedValues();
+    }
+}

@@ -1,0 +1,61 @@
+package io.transferbench.runtime.internal.descriptor;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** A descriptor that passed validation: its file, its text and typed access to its values. */
+public final class PipelineDescriptor {
+
+    private final Path file;
+    private final String text;
+    private final Section root;
+
+    PipelineDescriptor(Path file, String text, Section root) {
+        this.file = file;
+        this.text = text;
+        this.root = root;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The descriptor as written. */
+    public String text() {
+        return text;
+    }
+
+    public Section root() {
+        return root;
+    }
+
+    public String name() {
+        return root.string("name");
+    }
+
+    public long seed() {
+        return root.integer("seed");
+    }
+
+    public int trials() {
+        return (int) root.integer("trials");
+    }
+
+    public Map<String, Section> tasks() {
+        return root.named("tasks");
+    }
+
+    public Map<String, Section> networks() {
+        return root.named("networks");
+    }
+
+    public List<Section> stages() {
+        return root.variants("stages");
+    }
+
+    /** The stage's name, or {@code <type>-<index>} (1-based) when it has none. */
+    public static String stageName(Section stage, int index) {
+        return stage.optionalString("name").orElse(stage.string("type") + "-" + (index + 1));
+    }
+}

@@ -1,0 +1,17 @@
+package io.transferbench.runtime.internal.descriptor;
+
+import io.transferbench.api.ComponentParameters;
+import io.transferbench.runtime.internal.plugins.DiscoveredComponent;
+
+/** A component named in a descriptor, found in the registry, with its validated parameters. */
+public record ResolvedComponent(DiscoveredComponent component, ComponentParameters parameters, Location location) {
+
+    public String id() {
+        return component.id();
+    }
+
+    /** Creates the component; the factory's checks already passed during validation. */
+    public Object create() {
+        return component.factory().create(parameters);
+    }
+}

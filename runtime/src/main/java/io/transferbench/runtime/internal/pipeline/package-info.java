@@ -1,0 +1,2 @@
+/** Running a validated pipeline: the run folder, stage execution and the run's recorded events. */
+package io.transferbench.runtime.internal.pipeline;

@@ -1,0 +1,20 @@
+package io.transferbench.runtime.internal.plugins;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where a component came from.
+ *
+ * @param location the JAR (or the plugin folder's JAR) holding the provider class
+ * @param module   the provider's module name; empty when loaded by the class-loader fallback or from the class path
+ * @param version  the module's or JAR's version when it declares one
+ * @param loading  how it was loaded: {@code plugin layer}, {@code class loader} or {@code module path}
+ */
+public record PluginSource(Path location, Optional<String> module, Optional<String> version, String loading) {
+
+    /** A short label for listings: {@code plugins/rules.jar (module io.x.rules, plugin layer)}. */
+    public String describe() {
+        return location + " (" + module.map(m -> "module " + m + ", ").orElse("") + loading + ")";
+    }
+}

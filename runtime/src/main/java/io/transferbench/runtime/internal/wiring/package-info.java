@@ -1,0 +1,2 @@
+/** Guice wiring of the runtime; Guice never reaches a plugin module. */
+package io.transferbench.runtime.internal.wiring;

@@ -1,0 +1,37 @@
+/**
+ * The Transferbench runtime: command line, descriptor validation, plugin layers, wiring, the event
+ * bus and the engine. Exports nothing; it is an application, started with
+ * {@code -m io.transferbench.runtime/io.transferbench.runtime.Main}.
+ *
+ * @uses io.transferbench.api.importance.ImportanceMetricFactory filter importance metrics
+ * @uses io.transferbench.api.schedule.AdjustmentRuleFactory adjustment rules for e and P
+ * @uses io.transferbench.api.transfer.TransferPolicyFactory transfer policies
+ * @uses io.transferbench.api.compression.CompressionControllerFactory compression controllers
+ * @uses io.transferbench.api.event.LifecycleListenerFactory listeners named in a descriptor
+ */
+module io.transferbench.runtime {
+    requires io.transferbench.api;
+    requires com.google.guice;
+    requires jakarta.inject;
+    requires com.google.common;
+    requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.dataformat.yaml;
+    requires info.picocli;
+    requires org.apache.logging.log4j;
+    requires org.apache.logging.log4j.core;
+
+    uses io.transferbench.api.importance.ImportanceMetricFactory;
+    uses io.transferbench.api.schedule.AdjustmentRuleFactory;
+    uses io.transferbench.api.transfer.TransferPolicyFactory;
+    uses io.transferbench.api.compression.CompressionControllerFactory;
+    uses io.transferbench.api.event.LifecycleListenerFactory;
+
+    // Guava's EventBus calls setAccessible on the adapters' @Subscribe methods.
+    opens io.transferbench.runtime.internal.events to com.google.common;
+    // picocli reads and writes the command classes' annotated fields.
+    opens io.transferbench.runtime.internal.cli to info.picocli;
+    // Guice constructs the injected classes (bytecode generation is disabled by the launcher).
+    opens io.transferbench.runtime.internal.wiring to com.google.guice;
+    opens io.transferbench.runtime.internal.pipeline to com.google.guice;
+    opens io.transferbench.runtime.internal.descriptor to com.google.guice;
+}
