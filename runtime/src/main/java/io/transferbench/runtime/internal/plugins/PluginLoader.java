@@ -107,7 +107,8 @@ public final class PluginLoader {
         Set<String> disabled = readDisabled(dir);
         List<Path> entries;
         try (Stream<Path> s = Files.list(dir)) {
-            entries = s.filter(p -> Files.isDirectory(p) || p.getFileName().toString().endsWith(".jar"))
+            entries = s.filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> Files.isDirectory(p) || p.getFileName().toString().endsWith(".jar"))
                     .sorted().collect(Collectors.toList());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list plugins folder " + dir, e);
@@ -199,11 +200,19 @@ public final class PluginLoader {
             List<ServiceLoader.Provider<? extends ComponentFactory<?>>> providers = new ArrayList<>();
             Iterator<? extends ServiceLoader.Provider<? extends ComponentFactory<?>>> it =
                     ServiceLoader.load(layer, kind.service()).stream().iterator();
-            while (it.hasNext()) {
-                ServiceLoader.Provider<? extends ComponentFactory<?>> p = it.next();
-                // Only this layer's providers: the parent layers' are found once, by their own loader.
-                if (p.type().getModule().getLayer() == layer) {
-                    providers.add(p);
+            while (true) {
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    ServiceLoader.Provider<? extends ComponentFactory<?>> p = it.next();
+                    // Only this layer's providers: the parent layers' are found once, by their own loader.
+                    if (p.type().getModule().getLayer() == layer) {
+                        providers.add(p);
+                    }
+                } catch (ServiceConfigurationError e) {
+                    // An automatic module's META-INF/services may name a class the JAR lacks.
+                    problems.add(new PluginProblem(entry, describe(kind, e)));
                 }
             }
             for (ServiceLoader.Provider<? extends ComponentFactory<?>> p : providers) {
