@@ -18,7 +18,8 @@ final class Suggestions {
                 best = c;
             }
         }
-        int allowed = Math.max(1, Math.min(3, given.length() / 3));
+        // Names of one or two letters are too short to guess from.
+        int allowed = given.length() <= 2 ? 0 : Math.max(1, Math.min(3, given.length() / 3));
         return best != null && bestDistance <= allowed ? "; did you mean '" + best + "'?" : "";
     }
 
