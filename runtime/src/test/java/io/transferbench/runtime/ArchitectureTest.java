@@ -1,0 +1,65 @@
+package io.transferbench.runtime;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/** The module map of DESIGN.md as executable rules. */
+class ArchitectureTest {
+
+    private static final JavaClasses ALL = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.transferbench");
+
+    @Test
+    void theRulesSeeEveryModule() {
+        for (String name : new String[] {"io.transferbench.api.ComponentFactory",
+                "io.transferbench.plugins.rules.AbsoluteRule", "io.transferbench.runtime.Main"}) {
+            org.junit.jupiter.api.Assertions.assertTrue(ALL.contain(name), name + " was not imported");
+        }
+    }
+
+    @Test
+    void apiDependsOnTheJdkOnly() {
+        classes().that().resideInAPackage("io.transferbench.api..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("io.transferbench.api..", "java..")
+                .check(ALL);
+    }
+
+    @Test
+    void pluginsDependOnTheApiOnly() {
+        classes().that().resideInAPackage("io.transferbench.plugins..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("io.transferbench.api..",
+                        "io.transferbench.plugins..", "java..")
+                .check(ALL);
+    }
+
+    @Test
+    void pluginsDoNotReachIntoEachOther() {
+        slices().matching("io.transferbench.plugins.(*)..").should().notDependOnEachOther().check(ALL);
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("io.transferbench.(**)").should().beFreeOfCycles().check(ALL);
+    }
+
+    @Test
+    void apiHasNoGuiceOrGuavaOrEngineTypes() {
+        noClasses().that().resideInAPackage("io.transferbench.api..")
+                .should().dependOnClassesThat().resideInAnyPackage("com.google..", "org.deeplearning4j..", "org.nd4j..")
+                .check(ALL);
+    }
+
+    @Test
+    void theRuntimeImportsNoPluginClass() {
+        noClasses().that().resideInAPackage("io.transferbench.runtime..")
+                .should().dependOnClassesThat().resideInAPackage("io.transferbench.plugins..")
+                .check(ALL);
+    }
+}

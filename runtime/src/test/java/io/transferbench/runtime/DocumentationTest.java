@@ -1,0 +1,53 @@
+package io.transferbench.runtime;
+
+import io.transferbench.runtime.internal.descriptor.SchemaDocumentation;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The descriptor's JSON Schema and reference tables are generated from the schema validation uses;
+ * the committed docs must match. Regenerate with
+ * {@code mvn -pl runtime test -Dtest=DocumentationTest -Dtransferbench.updateDocs=true}.
+ */
+class DocumentationTest {
+
+    private static final Path DOCS = Path.of(System.getProperty("user.dir")).resolve("../docs").normalize();
+    private static final String START = "<!-- generated from the schema: start -->";
+    private static final String END = "<!-- generated from the schema: end -->";
+    private static final boolean UPDATE = Boolean.getBoolean("transferbench.updateDocs");
+
+    @Test
+    void jsonSchemaMatchesTheValidatorsSchema() throws IOException {
+        Path file = DOCS.resolve("descriptor.schema.json");
+        String generated = SchemaDocumentation.jsonSchema();
+        if (UPDATE) {
+            Files.writeString(file, generated);
+        }
+        assertEquals(generated, Files.readString(file), file + " is stale; regenerate it (see this test's Javadoc)");
+    }
+
+    @Test
+    void descriptorReferenceDocumentsEveryKey() throws IOException {
+        Path file = DOCS.resolve("descriptor.md");
+        String text = Files.readString(file);
+        int start = text.indexOf(START);
+        int end = text.indexOf(END);
+        assertTrue(start >= 0 && end > start, file + " lacks the generated-section markers");
+        String generated = SchemaDocumentation.markdownReference();
+        if (UPDATE) {
+            text = text.substring(0, start + START.length()) + "\n\n" + generated + text.substring(end);
+            Files.writeString(file, text);
+        }
+        String section = text.substring(start + START.length(), end).strip();
+        assertEquals(generated.strip(), section, file + " is stale; regenerate it (see this test's Javadoc)");
+        for (String key : SchemaDocumentation.keyPaths()) {
+            assertTrue(section.contains("`" + key + "`"), "undocumented key " + key);
+        }
+    }
+}

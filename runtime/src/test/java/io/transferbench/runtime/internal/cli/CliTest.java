@@ -1,0 +1,112 @@
+package io.transferbench.runtime.internal.cli;
+
+import io.transferbench.api.schedule.AdjustmentRuleFactory;
+import io.transferbench.runtime.PluginJar;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CliTest {
+
+    @TempDir
+    Path dir;
+
+    record Result(int exitCode, String out, String err) {
+    }
+
+    private Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = TransferbenchCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private Path descriptor(String rule) throws IOException {
+        return Files.writeString(dir.resolve("pipeline.yaml"), String.join("\n",
+                "name: cli",
+                "tasks:",
+                "  t1: {dataset: fashion-mnist, classes: [0, 1]}",
+                "  t2: {dataset: fashion-mnist, classes: [2, 3]}",
+                "networks:",
+                "  a: {model: small-cnn, task: t1}",
+                "  b: {model: small-cnn, task: t2}",
+                "stages:",
+                "  - type: online-transfer",
+                "    networks: [a, b]",
+                "    epochs: 6",
+                "    frequency: {initial: 2, rule: " + rule + "}",
+                ""));
+    }
+
+    @Test
+    void versionAndHelp() {
+        Result version = run("--version");
+        assertEquals(0, version.exitCode());
+        assertTrue(version.out().startsWith("transferbench "), version.out());
+        Result help = run("--help");
+        assertEquals(0, help.exitCode());
+        assertTrue(help.out().contains("validate") && help.out().contains("plugins") && help.out().contains("run"), help.out());
+    }
+
+    @Test
+    void unknownOptionIsBadInput() {
+        assertEquals(2, run("--no-such-option").exitCode());
+    }
+
+    @Test
+    void badDescriptorExitsTwoWithALocatedMessageAndNoStackTrace() throws IOException {
+        Path d = descriptor("rule-42");
+        Result r = run("--plugins-dir", dir.resolve("none").toString(), "validate", d.toString());
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains(d + ":12:35: stages[0].frequency.rule: unknown adjustment rule 'rule-42'"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void missingDescriptorFileExitsTwo() {
+        Result r = run("validate", dir.resolve("absent.yaml").toString());
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("the descriptor file does not exist"), r.err());
+    }
+
+    @Test
+    void droppedInRuleJarIsListedAndUsableInADescriptor() throws IOException {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        new PluginJar()
+                .source("org.lab.HalvingRule", PluginJar.ruleSource("org.lab", "HalvingRule", "halving", ""))
+                .moduleInfo("module org.lab.rules { requires io.transferbench.api; "
+                        + "provides io.transferbench.api.schedule.AdjustmentRuleFactory with org.lab.HalvingRule; }")
+                .service(AdjustmentRuleFactory.class, "org.lab.HalvingRule")
+                .writeTo(plugins.resolve("lab-rules.jar"));
+
+        Result listed = run("--plugins-dir", plugins.toString(), "plugins");
+        assertEquals(0, listed.exitCode(), listed.err());
+        assertTrue(listed.out().lines().anyMatch(l -> l.contains("adjustment rule") && l.contains("halving")
+                && l.contains("org.lab.rules") && l.contains("lab-rules.jar")), listed.out());
+        assertTrue(listed.out().lines().anyMatch(l -> l.contains("rule-5")), "built-ins are listed too");
+
+        Result valid = run("--plugins-dir", plugins.toString(), "validate", "--explain", descriptor("halving").toString());
+        assertEquals(0, valid.exitCode(), valid.err());
+        assertTrue(valid.out().contains("frequency.rule: adjustment rule halving from " + plugins.resolve("lab-rules.jar")
+                + " (module org.lab.rules, plugin layer)"), valid.out());
+        assertTrue(valid.out().contains("learning-rate: 0.01"), "defaults are filled in: " + valid.out());
+    }
+
+    @Test
+    void runRefusesStagesThisBuildCannotRunBeforeWritingAnything() throws IOException {
+        Path d = descriptor("rule-5");
+        Result r = run("run", d.toString());
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("stage type 'online-transfer' cannot run in this build yet"), r.err());
+        assertFalse(Files.exists(dir.resolve("runs")));
+    }
+}
