@@ -8,6 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import io.transferbench.runtime.internal.pipeline.RunOutcome;
+
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -37,6 +40,17 @@ final class RunCommand implements Callable<Integer> {
             unrunnable.forEach(u -> root.err().println("error: " + u));
             return TransferbenchCommand.BAD_INPUT;
         }
-        return TransferbenchCommand.OK;
+        try {
+            int failed = 0;
+            for (RunOutcome outcome : runner.run(d)) {
+                root.out().println((outcome.succeeded() ? "finished: " : "FAILED: ") + outcome.runFolder());
+                outcome.failure().ifPresent(f -> root.err().println("error: " + f));
+                failed += outcome.succeeded() ? 0 : 1;
+            }
+            return failed == 0 ? TransferbenchCommand.OK : TransferbenchCommand.FAILED;
+        } catch (IOException e) {
+            root.err().println("error: cannot write the run folder: " + e.getMessage());
+            return TransferbenchCommand.FAILED;
+        }
     }
 }

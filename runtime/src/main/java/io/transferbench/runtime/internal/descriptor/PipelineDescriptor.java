@@ -11,10 +11,39 @@ public final class PipelineDescriptor {
     private final String text;
     private final Section root;
 
+    private final int trial;
+
     PipelineDescriptor(Path file, String text, Section root) {
+        this(file, text, root, 1);
+    }
+
+    private PipelineDescriptor(Path file, String text, Section root, int trial) {
         this.file = file;
         this.text = text;
         this.root = root;
+        this.trial = trial;
+    }
+
+    /**
+     * The descriptor for one trial (1-based): trial 1 keeps the descriptor's seed; trial k uses a seed
+     * derived from it, so components and data order differ between trials and repeat across runs.
+     */
+    public PipelineDescriptor forTrial(int trial) {
+        return new PipelineDescriptor(file, text, root.withSeed(trialSeed(root.integer("seed"), trial)), trial);
+    }
+
+    static long trialSeed(long seed, int trial) {
+        return trial == 1 ? seed : new java.util.SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * trial)).nextLong();
+    }
+
+    /** Which trial this is, 1-based. */
+    public int trial() {
+        return trial;
+    }
+
+    /** The seed in force: the descriptor's for trial 1, a derived one for later trials. */
+    public long effectiveSeed() {
+        return trialSeed(root.integer("seed"), trial);
     }
 
     public Path file() {

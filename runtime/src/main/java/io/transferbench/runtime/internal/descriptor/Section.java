@@ -28,6 +28,11 @@ public final class Section {
         this.seed = seed;
     }
 
+    /** The same values with another seed for the components resolved from them (one trial of several). */
+    public Section withSeed(long newSeed) {
+        return new Section(node, schema, path, registry, newSeed);
+    }
+
     public String path() {
         return path;
     }

@@ -1,21 +1,59 @@
 package io.transferbench.runtime.internal.pipeline;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.transferbench.api.event.LifecycleListener;
+import io.transferbench.api.event.RunFinishedEvent;
+import io.transferbench.api.event.RunStartedEvent;
+import io.transferbench.api.event.StageFinishedEvent;
+import io.transferbench.api.event.StageStartedEvent;
+import io.transferbench.runtime.internal.descriptor.DescriptorValidator;
 import io.transferbench.runtime.internal.descriptor.PipelineDescriptor;
+import io.transferbench.runtime.internal.descriptor.ResolvedComponent;
 import io.transferbench.runtime.internal.descriptor.Section;
+import io.transferbench.runtime.internal.events.EventPublisher;
+import io.transferbench.runtime.internal.events.ListenerFailure;
 import jakarta.inject.Inject;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-/** Runs a validated pipeline's stages in order. The stage executors arrive with the engine. */
+/**
+ * Runs a validated pipeline: one run folder per trial, the descriptor's listeners and the event
+ * recorder registered on a fresh publisher, stages in order, and the listener-failure policy applied
+ * at the end.
+ */
 public final class PipelineRunner {
 
+    private static final Logger LOG = LogManager.getLogger(PipelineRunner.class);
+    private static final DateTimeFormatter FOLDER_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+
     private final Map<String, StageExecutor> executors = new TreeMap<>();
+    private final Clock clock;
 
     @Inject
-    public PipelineRunner() {
+    public PipelineRunner(java.util.Set<StageExecutor> executors) {
+        this(executors, Clock.systemUTC());
+    }
+
+    PipelineRunner(java.util.Set<StageExecutor> executors, Clock clock) {
+        executors.forEach(e -> this.executors.put(e.type(), e));
+        this.clock = clock;
     }
 
     /** Stage types this build can run. */
@@ -32,8 +70,76 @@ public final class PipelineRunner {
                 .collect(Collectors.toList());
     }
 
-    /** One stage type's execution. */
-    public interface StageExecutor {
-        void run(Section stage, String stageName);
+    /** Runs every trial; stops at the first trial that fails. */
+    public List<RunOutcome> run(PipelineDescriptor descriptor) throws IOException {
+        List<RunOutcome> outcomes = new ArrayList<>();
+        for (int trial = 1; trial <= descriptor.trials(); trial++) {
+            RunOutcome outcome = runTrial(descriptor.forTrial(trial));
+            outcomes.add(outcome);
+            if (!outcome.succeeded()) {
+                break;
+            }
+        }
+        return outcomes;
+    }
+
+    private RunOutcome runTrial(PipelineDescriptor d) throws IOException {
+        Path folder = createRunFolder(d);
+        YAML.writeValue(folder.resolve("descriptor.yaml").toFile(), DescriptorValidator.resolved(d));
+        EventPublisher publisher = new EventPublisher();
+        long start = System.nanoTime();
+        Optional<String> failure = Optional.empty();
+        try (EventRecorder recorder = new EventRecorder(folder.resolve("events.jsonl"), clock)) {
+            publisher.register(recorder);
+            for (ResolvedComponent listener : d.root().components("listeners")) {
+                publisher.register((LifecycleListener) listener.create());
+            }
+            String runId = folder.getFileName().toString();
+            publisher.publish(new RunStartedEvent(runId, d.name(), d.effectiveSeed(), d.trial()));
+            List<Section> stages = d.stages();
+            for (int i = 0; i < stages.size() && failure.isEmpty(); i++) {
+                Section stage = stages.get(i);
+                String name = PipelineDescriptor.stageName(stage, i);
+                String type = stage.string("type");
+                publisher.publish(new StageStartedEvent(name, type, i));
+                long stageStart = System.nanoTime();
+                try {
+                    executors.get(type).run(new StageContext(d, stage, name, i, folder, publisher));
+                } catch (Exception e) {
+                    LOG.error("Stage {} failed", name, e);
+                    failure = Optional.of("stage '" + name + "' failed: " + e);
+                }
+                publisher.publish(new StageFinishedEvent(name, type, i, seconds(stageStart)));
+            }
+            List<ListenerFailure> listenerFailures = publisher.failures();
+            boolean failOnListener = d.root().string("listener-failures").equals("fail");
+            if (failure.isEmpty() && !listenerFailures.isEmpty()) {
+                String summary = listenerFailures.size() + " listener failure(s): " + listenerFailures.get(0)
+                        + (listenerFailures.size() > 1 ? " (and " + (listenerFailures.size() - 1) + " more)" : "");
+                if (failOnListener) {
+                    failure = Optional.of(summary + "; set 'listener-failures: warn' to only warn");
+                } else {
+                    LOG.warn("{}", summary);
+                }
+            }
+            publisher.publish(new RunFinishedEvent(runId, failure.isEmpty(), seconds(start)));
+            return new RunOutcome(folder, failure.isEmpty(), publisher.failures(), failure);
+        }
+    }
+
+    private Path createRunFolder(PipelineDescriptor d) throws IOException {
+        Path output = Path.of(d.root().string("output"));
+        String base = LocalDateTime.now(clock).format(FOLDER_TIME) + "-" + d.name()
+                + (d.trials() > 1 ? "-trial-" + d.trial() : "");
+        Files.createDirectories(output);
+        Path folder = output.resolve(base);
+        for (int n = 2; Files.exists(folder); n++) {
+            folder = output.resolve(base + "-" + n);
+        }
+        return Files.createDirectory(folder);
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
     }
 }

@@ -34,6 +34,9 @@ public final class RuntimeModule extends AbstractModule {
         bindFactories(ComponentKind.LIFECYCLE_LISTENER, LifecycleListenerFactory.class);
         bind(io.transferbench.runtime.internal.descriptor.DescriptorValidator.class);
         bind(io.transferbench.runtime.internal.pipeline.PipelineRunner.class);
+        // Stage executors arrive with the engine; the set may be empty.
+        com.google.inject.multibindings.Multibinder.newSetBinder(binder(),
+                io.transferbench.runtime.internal.pipeline.StageExecutor.class);
     }
 
     private <F extends ComponentFactory<?>> void bindFactories(ComponentKind kind, Class<F> type) {
