@@ -5,8 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.HashSet;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -548,12 +546,6 @@ public abstract class Schema {
             variants.values().forEach(s -> oneOf.add(s.jsonSchema()));
             return described(Map.of("oneOf", oneOf));
         }
-    }
-
-    static Set<String> names(Iterable<String> values) {
-        Set<String> s = new HashSet<>();
-        values.forEach(s::add);
-        return s;
     }
 
     static String joinSorted(java.util.Collection<String> values) {
