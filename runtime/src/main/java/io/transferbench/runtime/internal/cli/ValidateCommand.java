@@ -67,16 +67,14 @@ final class ValidateCommand implements Callable<Integer> {
         List<Section> stages = d.stages();
         for (int i = 0; i < stages.size(); i++) {
             Section stage = stages.get(i);
+            if (!stage.string("type").equals("online-transfer")) {
+                continue;
+            }
             String name = PipelineDescriptor.stageName(stage, i);
-            for (String key : List.of("importance", "policy")) {
-                if (stage.string("type").equals("online-transfer")) {
-                    line(name, key, stage.component(key));
-                }
-            }
-            if (stage.string("type").equals("online-transfer")) {
-                line(name, "frequency.rule", stage.section("frequency").component("rule"));
-                line(name, "ratio.rule", stage.section("ratio").component("rule"));
-            }
+            line(name, "importance", stage.component("importance"));
+            line(name, "policy", stage.component("policy"));
+            line(name, "frequency.rule", stage.section("frequency").component("rule"));
+            line(name, "ratio.rule", stage.section("ratio").component("rule"));
         }
         for (ResolvedComponent listener : d.root().components("listeners")) {
             line("pipeline", "listener", listener);

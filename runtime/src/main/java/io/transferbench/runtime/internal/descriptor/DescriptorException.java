@@ -11,14 +11,15 @@ public final class DescriptorException extends Exception {
     private final transient List<DescriptorProblem> problems;
 
     public DescriptorException(List<DescriptorProblem> problems) {
-        super(problems.stream()
-                .sorted(Comparator.comparingInt((DescriptorProblem p) -> p.location().line())
-                        .thenComparingInt(p -> p.location().column()))
-                .map(DescriptorProblem::toString).collect(Collectors.joining("\n")));
+        super(inFileOrder(problems).stream().map(DescriptorProblem::toString).collect(Collectors.joining("\n")));
+        this.problems = inFileOrder(problems);
+    }
+
+    private static List<DescriptorProblem> inFileOrder(List<DescriptorProblem> problems) {
         if (problems.isEmpty()) {
             throw new IllegalArgumentException("a descriptor exception needs at least one problem");
         }
-        this.problems = problems.stream()
+        return problems.stream()
                 .sorted(Comparator.comparingInt((DescriptorProblem p) -> p.location().line())
                         .thenComparingInt(p -> p.location().column()))
                 .collect(Collectors.toUnmodifiableList());

@@ -9,10 +9,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,19 +20,6 @@ public final class YamlTreeReader {
     private static final YAMLFactory YAML = new YAMLFactory();
 
     private YamlTreeReader() {
-    }
-
-    public static YamlNode read(Path file) throws DescriptorException {
-        String name = file.toString();
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw single(name, 1, 1, "the descriptor file does not exist");
-        } catch (IOException e) {
-            throw single(name, 1, 1, "the descriptor cannot be read: " + e.getMessage());
-        }
-        return read(name, text);
     }
 
     public static YamlNode read(String fileName, String text) throws DescriptorException {
