@@ -8,11 +8,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import io.transferbench.runtime.internal.data.DatasetLoader;
+import io.transferbench.runtime.internal.data.TaskData;
 import io.transferbench.runtime.internal.pipeline.RunOutcome;
+import io.transferbench.runtime.internal.pipeline.TaskLoader;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code transferbench run DESCRIPTOR}: validate, then run the pipeline. */
@@ -40,10 +44,18 @@ final class RunCommand implements Callable<Integer> {
             unrunnable.forEach(u -> root.err().println("error: " + u));
             return TransferbenchCommand.BAD_INPUT;
         }
+        Map<String, TaskData> tasks;
+        try {
+            tasks = new TaskLoader(new DatasetLoader()).loadAll(d);
+        } catch (TaskLoader.TaskDataException e) {
+            root.err().println("error: " + e.getMessage());
+            return TransferbenchCommand.BAD_INPUT;
+        }
         try {
             int failed = 0;
-            for (RunOutcome outcome : runner.run(d)) {
+            for (RunOutcome outcome : runner.run(d, tasks)) {
                 root.out().println((outcome.succeeded() ? "finished: " : "FAILED: ") + outcome.runFolder());
+                printSummary(outcome.runFolder().resolve("summary.json"));
                 outcome.failure().ifPresent(f -> root.err().println("error: " + f));
                 failed += outcome.succeeded() ? 0 : 1;
             }
@@ -52,5 +64,17 @@ final class RunCommand implements Callable<Integer> {
             root.err().println("error: cannot write the run folder: " + e.getMessage());
             return TransferbenchCommand.FAILED;
         }
+    }
+
+    private void printSummary(Path summary) throws IOException {
+        if (!java.nio.file.Files.isRegularFile(summary)) {
+            return;
+        }
+        com.fasterxml.jackson.databind.JsonNode networks = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(summary.toFile()).path("networks");
+        networks.fields().forEachRemaining(e -> root.out().printf(java.util.Locale.ROOT,
+                "  %-16s accuracy %.4f  error rate %.2f %%  loss %.4f  (%s)%n", e.getKey(),
+                e.getValue().path("accuracy").asDouble(), e.getValue().path("error_rate").asDouble(),
+                e.getValue().path("loss").asDouble(), e.getValue().path("stage").asText()));
     }
 }

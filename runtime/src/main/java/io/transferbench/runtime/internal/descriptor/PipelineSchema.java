@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
 public final class PipelineSchema {
 
     public static final List<String> DATASETS = List.of("fashion-mnist", "mnist", "cifar-10", "cifar-100");
-    public static final List<String> MODELS = List.of("small-cnn", "bench-cnn", "vgg-11", "vgg-16", "resnet-20");
+    public static final List<String> MODELS = List.of("small-cnn", "bench-cnn", "vgg-11", "vgg-16");
     public static final String DEFAULT_FASHION_MNIST = "/usr/share/datasets/fashion-mnist";
 
     private static final ObjectSchema ROOT = build();
@@ -105,6 +105,9 @@ public final class PipelineSchema {
                         + DEFAULT_FASHION_MNIST + " when absent.", null, null)),
                 optional("classes", new ListSchema("Original class labels to keep, relabelled 0..n-1 in this order; all when absent.",
                         integer("A class label.", 0.0, 99.0), 2, true)),
+                optional("superclasses", new ListSchema("cifar-100 only: one fine class from each of these superclasses "
+                        + "(1-20, as the paper counts), chosen with the seed; instead of 'classes'.",
+                        integer("A superclass, 1-based.", 1.0, 20.0), 2, true)),
                 optional("train-per-class", integer("Keep at most this many training images per class.", 1.0, null)),
                 optional("eval-per-class", integer("Keep at most this many evaluation images per class.", 1.0, null)),
                 withDefault("augment", new BooleanSchema("Random crop (padding 4) and horizontal flip; 32x32 images only."), false));
@@ -202,6 +205,16 @@ public final class PipelineSchema {
     // ------------------------------------------------------------------ cross-field checks
 
     private static void checkClassesFitDataset(YamlNode.Mapping task, Schema.CheckContext c) {
+        YamlNode.Entry superclasses = task.entries().get("superclasses");
+        if (superclasses != null) {
+            Object dataset = ((YamlNode.Scalar) task.entries().get("dataset").value()).value();
+            if (!"cifar-100".equals(dataset)) {
+                c.problem(superclasses.keyLocation(), "superclasses", "only cifar-100 has superclasses; use 'classes' for "
+                        + dataset);
+            } else if (task.entries().containsKey("classes")) {
+                c.problem(superclasses.keyLocation(), "superclasses", "give either 'classes' or 'superclasses', not both");
+            }
+        }
         YamlNode.Entry classes = task.entries().get("classes");
         if (classes == null) {
             return;

@@ -8,6 +8,7 @@ import io.transferbench.api.event.RunFinishedEvent;
 import io.transferbench.api.event.RunStartedEvent;
 import io.transferbench.api.event.StageFinishedEvent;
 import io.transferbench.api.event.StageStartedEvent;
+import io.transferbench.runtime.internal.data.TaskData;
 import io.transferbench.runtime.internal.descriptor.DescriptorValidator;
 import io.transferbench.runtime.internal.descriptor.PipelineDescriptor;
 import io.transferbench.runtime.internal.descriptor.ResolvedComponent;
@@ -71,10 +72,10 @@ public final class PipelineRunner {
     }
 
     /** Runs every trial; stops at the first trial that fails. */
-    public List<RunOutcome> run(PipelineDescriptor descriptor) throws IOException {
+    public List<RunOutcome> run(PipelineDescriptor descriptor, Map<String, TaskData> tasks) throws IOException {
         List<RunOutcome> outcomes = new ArrayList<>();
         for (int trial = 1; trial <= descriptor.trials(); trial++) {
-            RunOutcome outcome = runTrial(descriptor.forTrial(trial));
+            RunOutcome outcome = runTrial(descriptor.forTrial(trial), tasks);
             outcomes.add(outcome);
             if (!outcome.succeeded()) {
                 break;
@@ -83,14 +84,17 @@ public final class PipelineRunner {
         return outcomes;
     }
 
-    private RunOutcome runTrial(PipelineDescriptor d) throws IOException {
+    private RunOutcome runTrial(PipelineDescriptor d, Map<String, TaskData> tasks) throws IOException {
         Path folder = createRunFolder(d);
         YAML.writeValue(folder.resolve("descriptor.yaml").toFile(), DescriptorValidator.resolved(d));
         EventPublisher publisher = new EventPublisher();
         long start = System.nanoTime();
         Optional<String> failure = Optional.empty();
-        try (EventRecorder recorder = new EventRecorder(folder.resolve("events.jsonl"), clock)) {
+        RunState state = new RunState(tasks);
+        try (EventRecorder recorder = new EventRecorder(folder.resolve("events.jsonl"), clock);
+             MetricsRecorder metrics = new MetricsRecorder(folder)) {
             publisher.register(recorder);
+            publisher.register(metrics);
             for (ResolvedComponent listener : d.root().components("listeners")) {
                 publisher.register((LifecycleListener) listener.create());
             }
@@ -104,7 +108,7 @@ public final class PipelineRunner {
                 publisher.publish(new StageStartedEvent(name, type, i));
                 long stageStart = System.nanoTime();
                 try {
-                    executors.get(type).run(new StageContext(d, stage, name, i, folder, publisher));
+                    executors.get(type).run(new StageContext(d, stage, name, i, folder, publisher, state));
                 } catch (Exception e) {
                     LOG.error("Stage {} failed", name, e);
                     failure = Optional.of("stage '" + name + "' failed: " + e);

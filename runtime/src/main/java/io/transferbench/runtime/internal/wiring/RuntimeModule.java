@@ -2,6 +2,7 @@ package io.transferbench.runtime.internal.wiring;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.MapBinder;
+import com.google.inject.multibindings.Multibinder;
 import io.transferbench.api.ComponentFactory;
 import io.transferbench.api.compression.CompressionControllerFactory;
 import io.transferbench.api.event.LifecycleListenerFactory;
@@ -9,7 +10,11 @@ import io.transferbench.api.importance.ImportanceMetricFactory;
 import io.transferbench.api.schedule.AdjustmentRuleFactory;
 import io.transferbench.api.transfer.TransferPolicyFactory;
 import io.transferbench.runtime.internal.plugins.ComponentKind;
+import io.transferbench.runtime.internal.pipeline.StageExecutor;
 import io.transferbench.runtime.internal.plugins.ComponentRegistry;
+import io.transferbench.runtime.internal.stages.EvaluateStage;
+import io.transferbench.runtime.internal.stages.FinetuneStage;
+import io.transferbench.runtime.internal.stages.PretrainStage;
 
 /**
  * Wires the runtime. Discovered factories are bound by id with {@code toInstance}, so Guice never
@@ -34,9 +39,10 @@ public final class RuntimeModule extends AbstractModule {
         bindFactories(ComponentKind.LIFECYCLE_LISTENER, LifecycleListenerFactory.class);
         bind(io.transferbench.runtime.internal.descriptor.DescriptorValidator.class);
         bind(io.transferbench.runtime.internal.pipeline.PipelineRunner.class);
-        // Stage executors arrive with the engine; the set may be empty.
-        com.google.inject.multibindings.Multibinder.newSetBinder(binder(),
-                io.transferbench.runtime.internal.pipeline.StageExecutor.class);
+        Multibinder<StageExecutor> stages = Multibinder.newSetBinder(binder(), StageExecutor.class);
+        stages.addBinding().toInstance(new PretrainStage());
+        stages.addBinding().toInstance(new FinetuneStage());
+        stages.addBinding().toInstance(new EvaluateStage());
     }
 
     private <F extends ComponentFactory<?>> void bindFactories(ComponentKind kind, Class<F> type) {

@@ -104,7 +104,7 @@ class PipelineRunnerTest {
     @Test
     void recordsEveryEventInOrderAndTheResolvedDescriptor() throws Exception {
         FakeEvaluate stage = new FakeEvaluate();
-        List<RunOutcome> outcomes = new PipelineRunner(Set.of(stage), CLOCK).run(descriptor(""));
+        List<RunOutcome> outcomes = new PipelineRunner(Set.of(stage), CLOCK).run(descriptor(""), java.util.Map.of());
         assertEquals(1, outcomes.size());
         RunOutcome outcome = outcomes.get(0);
         assertTrue(outcome.succeeded(), outcome.toString());
@@ -127,7 +127,7 @@ class PipelineRunnerTest {
     @Test
     void failingListenerFailsTheRunButNotTheOtherListeners() throws Exception {
         RunOutcome outcome = new PipelineRunner(Set.of(new FakeEvaluate()), CLOCK)
-                .run(descriptor("listeners: [failing]")).get(0);
+                .run(descriptor("listeners: [failing]"), java.util.Map.of()).get(0);
         assertFalse(outcome.succeeded());
         assertEquals(2, outcome.listenerFailures().size());
         assertTrue(outcome.failure().orElseThrow().contains(FailingListenerFactory.Failing.class.getName()),
@@ -139,7 +139,7 @@ class PipelineRunnerTest {
     @Test
     void warnPolicyKeepsTheRunSuccessful() throws Exception {
         RunOutcome outcome = new PipelineRunner(Set.of(new FakeEvaluate()), CLOCK)
-                .run(descriptor("listeners: [failing]\nlistener-failures: warn")).get(0);
+                .run(descriptor("listeners: [failing]\nlistener-failures: warn"), java.util.Map.of()).get(0);
         assertTrue(outcome.succeeded());
         assertEquals(2, outcome.listenerFailures().size());
     }
@@ -147,7 +147,7 @@ class PipelineRunnerTest {
     @Test
     void trialsGetTheirOwnFoldersAndDerivedSeeds() throws Exception {
         FakeEvaluate stage = new FakeEvaluate();
-        List<RunOutcome> outcomes = new PipelineRunner(Set.of(stage), CLOCK).run(descriptor("trials: 3"));
+        List<RunOutcome> outcomes = new PipelineRunner(Set.of(stage), CLOCK).run(descriptor("trials: 3"), java.util.Map.of());
         assertEquals(3, outcomes.size());
         assertEquals(dir.resolve("runs/20261123-100000-runner-trial-2"), outcomes.get(1).runFolder());
         assertEquals(42L, stage.seeds.get(0));
@@ -155,7 +155,7 @@ class PipelineRunnerTest {
         assertNotEquals(stage.seeds.get(2), stage.seeds.get(4));
         List<Long> again = new ArrayList<>();
         FakeEvaluate second = new FakeEvaluate();
-        new PipelineRunner(Set.of(second), CLOCK).run(descriptor("trials: 3"));
+        new PipelineRunner(Set.of(second), CLOCK).run(descriptor("trials: 3"), java.util.Map.of());
         again.addAll(second.seeds);
         assertEquals(stage.seeds, again, "the same descriptor gives the same trial seeds");
     }

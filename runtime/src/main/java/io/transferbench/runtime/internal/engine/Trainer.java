@@ -1,0 +1,72 @@
+package io.transferbench.runtime.internal.engine;
+
+import io.transferbench.api.network.Evaluation;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.util.SplittableRandom;
+
+/** Trains a network epoch by epoch and evaluates it. */
+public final class Trainer {
+
+    private static final int EVAL_BATCH = 500;
+
+    private Trainer() {
+    }
+
+    /**
+     * One epoch over {@code train} in an order seeded by {@code seed}; returns the mean training loss.
+     * The network's epoch counter advances, so epoch-based learning-rate schedules follow.
+     */
+    public static double trainEpoch(MultiLayerNetwork net, Batches train, int batchSize, long seed) {
+        int[] order = train.shuffledOrder(seed);
+        SplittableRandom augmentation = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        double lossSum = 0;
+        int batches = 0;
+        for (int from = 0; from < order.length; from += batchSize) {
+            DataSet batch = train.batch(order, from, Math.min(order.length, from + batchSize), augmentation);
+            net.fit(batch);
+            lossSum += net.score();
+            batches++;
+        }
+        net.incrementEpochCount();
+        return batches == 0 ? 0 : lossSum / batches;
+    }
+
+    /** Accuracy and mean cross-entropy on {@code eval}, in file order. */
+    public static Evaluation evaluate(MultiLayerNetwork net, Batches eval) {
+        int n = eval.size();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        long correct = 0;
+        double loss = 0;
+        for (int from = 0; from < n; from += EVAL_BATCH) {
+            DataSet batch = eval.batch(order, from, Math.min(n, from + EVAL_BATCH), null);
+            INDArray probabilities = net.output(batch.getFeatures(), false);
+            float[][] p = probabilities.toFloatMatrix();
+            float[][] y = batch.getLabels().toFloatMatrix();
+            for (int i = 0; i < p.length; i++) {
+                int predicted = argmax(p[i]);
+                int label = argmax(y[i]);
+                if (predicted == label) {
+                    correct++;
+                }
+                loss -= Math.log(Math.max(p[i][label], 1e-12));
+            }
+        }
+        return new Evaluation(n == 0 ? 0 : (double) correct / n, n == 0 ? 0 : loss / n, n);
+    }
+
+    private static int argmax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,106 @@
+package io.transferbench.runtime.internal.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.transferbench.api.event.EpochEndedEvent;
+import io.transferbench.api.event.LifecycleEvent;
+import io.transferbench.api.event.LifecycleListener;
+import io.transferbench.api.event.NetworkEvaluatedEvent;
+import io.transferbench.api.event.RunFinishedEvent;
+
+import java.io.BufferedWriter;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes {@code metrics.csv} (one row per network and epoch, flushed as it comes) and, when the run
+ * finishes, {@code summary.json} (each network's last result), written atomically.
+ */
+public final class MetricsRecorder implements LifecycleListener, Closeable {
+
+    static final String HEADER = "stage,network,epoch,train_loss,accuracy,error_rate,eval_loss,seconds";
+
+    private final Path folder;
+    private final BufferedWriter csv;
+    private final Map<String, Map<String, Object>> last = new LinkedHashMap<>();
+
+    public MetricsRecorder(Path folder) {
+        this.folder = folder;
+        try {
+            csv = Files.newBufferedWriter(folder.resolve("metrics.csv"), StandardCharsets.UTF_8);
+            csv.write(HEADER);
+            csv.newLine();
+            csv.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create metrics.csv in " + folder, e);
+        }
+    }
+
+    @Override
+    public void onEvent(LifecycleEvent event) {
+        if (event instanceof EpochEndedEvent) {
+            EpochEndedEvent e = (EpochEndedEvent) event;
+            write(String.format(Locale.ROOT, "%s,%s,%d,%.6f,%.6f,%.4f,%.6f,%.3f", e.stage(), e.network(), e.epoch(),
+                    e.trainLoss(), e.accuracy(), e.errorRate(), e.evalLoss(), e.seconds()));
+            remember(e.network(), e.stage(), e.accuracy(), e.errorRate(), e.evalLoss());
+        } else if (event instanceof NetworkEvaluatedEvent) {
+            NetworkEvaluatedEvent e = (NetworkEvaluatedEvent) event;
+            remember(e.network(), e.stage(), e.accuracy(), e.errorRate(), e.loss());
+        } else if (event instanceof RunFinishedEvent) {
+            writeSummary((RunFinishedEvent) event);
+        }
+    }
+
+    /** Each network's last result, as {@code summary.json} will hold it. */
+    public Map<String, Map<String, Object>> summary() {
+        return java.util.Collections.unmodifiableMap(last);
+    }
+
+    private void remember(String network, String stage, double accuracy, double errorRate, double loss) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("stage", stage);
+        m.put("accuracy", accuracy);
+        m.put("error_rate", errorRate);
+        m.put("loss", loss);
+        last.put(network, m);
+    }
+
+    private void write(String line) {
+        try {
+            csv.write(line);
+            csv.newLine();
+            csv.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to metrics.csv", e);
+        }
+    }
+
+    private void writeSummary(RunFinishedEvent e) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("run", e.runId());
+        summary.put("succeeded", e.succeeded());
+        summary.put("seconds", e.seconds());
+        summary.put("networks", last);
+        try {
+            Path temp = folder.resolve("summary.json.tmp");
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(temp.toFile(), summary);
+            Files.move(temp, folder.resolve("summary.json"), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot write summary.json", ex);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        csv.close();
+    }
+}

@@ -1,0 +1,34 @@
+package io.transferbench.runtime.internal.stages;
+
+import io.transferbench.runtime.internal.data.TaskData;
+import io.transferbench.runtime.internal.descriptor.Section;
+import io.transferbench.runtime.internal.engine.ModelBuilder;
+import io.transferbench.runtime.internal.engine.TrainingSettings;
+import io.transferbench.runtime.internal.pipeline.StageContext;
+import io.transferbench.runtime.internal.pipeline.StageExecutor;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/** {@code pretrain}: builds a network from its descriptor entry and trains it from scratch on its task. */
+public final class PretrainStage implements StageExecutor {
+
+    @Override
+    public String type() {
+        return "pretrain";
+    }
+
+    @Override
+    public void run(StageContext context) throws Exception {
+        String name = context.stage().string("network");
+        Section network = context.pipeline().networks().get(name);
+        String taskName = network.string("task");
+        TaskData task = context.state().task(taskName);
+        TrainingSettings settings = TrainingLoop.settings(context.stage());
+        MultiLayerNetwork net = new MultiLayerNetwork(ModelBuilder.build(network.string("model"),
+                TrainingLoop.inputShape(task), task.train().classes(), network.number("width"),
+                TrainingLoop.networkSeed(context.seed(), name), settings.updater(), settings.weightDecay()));
+        net.init();
+        TrainingLoop.train(context, name, net, taskName, settings);
+        context.state().putNetwork(name, net);
+        TrainingLoop.save(context, name, net);
+    }
+}

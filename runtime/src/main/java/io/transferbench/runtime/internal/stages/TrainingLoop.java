@@ -1,0 +1,76 @@
+package io.transferbench.runtime.internal.stages;
+
+import io.transferbench.api.event.EpochEndedEvent;
+import io.transferbench.api.event.EpochStartedEvent;
+import io.transferbench.api.network.Evaluation;
+import io.transferbench.runtime.internal.data.TaskData;
+import io.transferbench.runtime.internal.descriptor.Section;
+import io.transferbench.runtime.internal.engine.Batches;
+import io.transferbench.runtime.internal.engine.Dl4jEngine;
+import io.transferbench.runtime.internal.engine.ModelBuilder;
+import io.transferbench.runtime.internal.engine.Trainer;
+import io.transferbench.runtime.internal.engine.TrainingSettings;
+import io.transferbench.runtime.internal.pipeline.StageContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** What the training stages share: settings from the descriptor, the epoch loop with its events, saving. */
+final class TrainingLoop {
+
+    private TrainingLoop() {
+    }
+
+    static TrainingSettings settings(Section stage) {
+        return new TrainingSettings((int) stage.integer("epochs"), (int) stage.integer("batch-size"),
+                stage.string("optimizer"), stage.number("learning-rate"), stage.number("momentum"),
+                stage.number("weight-decay"), stage.string("lr-schedule"));
+    }
+
+    static ModelBuilder.InputShape inputShape(TaskData task) {
+        return new ModelBuilder.InputShape(task.train().height(), task.train().width(), task.train().channels());
+    }
+
+    /** A seed per network, so two networks of one run start from different weights. */
+    static long networkSeed(long runSeed, String network) {
+        return new java.util.SplittableRandom(runSeed ^ (0x9E3779B97F4A7C15L * network.hashCode())).nextLong();
+    }
+
+    static boolean augment(StageContext context, String taskName) {
+        return context.pipeline().tasks().get(taskName).flag("augment");
+    }
+
+    /** Trains for the stage's epochs, publishing EpochStarted/EpochEnded; returns the last evaluation. */
+    static Evaluation train(StageContext context, String network, MultiLayerNetwork net, String taskName,
+                            TrainingSettings settings) {
+        Dl4jEngine.start();
+        TaskData task = context.state().task(taskName);
+        Batches train = new Batches(task.train(), augment(context, taskName));
+        Batches eval = new Batches(task.eval(), false);
+        long seed = networkSeed(context.seed(), network);
+        Evaluation last = null;
+        for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
+            context.publish(new EpochStartedEvent(context.stageName(), network, epoch, settings.epochs()));
+            long start = System.nanoTime();
+            double loss = Trainer.trainEpoch(net, train, settings.batchSize(), seed + epoch);
+            last = Trainer.evaluate(net, eval);
+            context.publish(new EpochEndedEvent(context.stageName(), network, epoch, settings.epochs(), loss,
+                    last.accuracy(), last.errorRate(), last.loss(), (System.nanoTime() - start) / 1e9));
+        }
+        return last;
+    }
+
+    /** Writes {@code models/<network>.zip} atomically: a standalone DL4J model with its updater state. */
+    static Path save(StageContext context, String network, MultiLayerNetwork net) throws IOException {
+        Path models = Files.createDirectories(context.runFolder().resolve("models"));
+        Path target = models.resolve(network + ".zip");
+        Path temp = models.resolve(network + ".zip.tmp");
+        ModelSerializer.writeModel(net, temp.toFile(), true);
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+}
