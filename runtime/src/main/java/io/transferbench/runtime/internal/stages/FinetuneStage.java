@@ -39,6 +39,8 @@ public final class FinetuneStage implements StageExecutor {
         TrainingSettings settings = TrainingLoop.settings(stage);
         long seed = TrainingLoop.networkSeed(context.seed(), name);
 
+        // The new head is initialised from ND4J's global generator, not the configuration's seed.
+        org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(seed);
         int outputIndex = source.getnLayers() - 1;
         long headInputs = ((FeedForwardLayer) source.getLayer(outputIndex).conf().getLayer()).getNIn();
         TransferLearning.Builder builder = new TransferLearning.Builder(source.clone())
