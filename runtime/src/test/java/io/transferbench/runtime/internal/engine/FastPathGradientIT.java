@@ -1,0 +1,116 @@
+package io.transferbench.runtime.internal.engine;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The fast path (oneDNN helpers, NHWC) must compute the same gradients as DL4J's plain path, for
+ * every layer type and input format the model builders produce. STACK-NOTES.md measured a layout
+ * (ReLU inside the conv layer) whose helper gradients are wrong; the last test shows that this check
+ * catches it.
+ */
+class FastPathGradientIT {
+
+    private static final String PROPERTY = Dl4jEngine.HELPERS_DISABLE;
+
+    @BeforeAll
+    static void start() {
+        assertTrue(Dl4jEngine.start(), "the oneDNN helpers must be active for this comparison to mean anything");
+    }
+
+    /** Relative L2 difference of the full gradient with helpers on and off, same parameters and batch. */
+    static double gradientDifference(Supplier<MultiLayerConfiguration> conf, int height, int width, int channels,
+                                     int classes) {
+        String before = System.getProperty(PROPERTY);
+        try {
+            System.setProperty(PROPERTY, "false");
+            MultiLayerNetwork fast = new MultiLayerNetwork(conf.get());
+            fast.init();
+            System.setProperty(PROPERTY, "true");
+            MultiLayerNetwork plain = new MultiLayerNetwork(conf.get());
+            plain.init(fast.params().dup(), true);
+            assertNotNull(convHelper(fast), "helper expected on the fast network");
+            assertNull(convHelper(plain), "no helper expected on the plain network");
+
+            Nd4j.getRandom().setSeed(11);
+            INDArray x = Nd4j.rand(DataType.FLOAT, 8, height, width, channels);
+            INDArray y = Nd4j.zeros(DataType.FLOAT, 8, classes);
+            for (int i = 0; i < 8; i++) {
+                y.putScalar(i, i % classes, 1f);
+            }
+            INDArray gFast = gradient(fast, x, y);
+            INDArray gPlain = gradient(plain, x, y);
+            return gFast.sub(gPlain).norm2Number().doubleValue() / gPlain.norm2Number().doubleValue();
+        } finally {
+            System.setProperty(PROPERTY, before == null ? "false" : before);
+        }
+    }
+
+    private static Object convHelper(MultiLayerNetwork net) {
+        for (Layer layer : net.getLayers()) {
+            if (layer instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer) {
+                return ((org.deeplearning4j.nn.layers.convolution.ConvolutionLayer) layer).getHelper();
+            }
+        }
+        throw new AssertionError("no conv layer");
+    }
+
+    private static INDArray gradient(MultiLayerNetwork net, INDArray x, INDArray y) {
+        net.setInput(x.dup());
+        net.setLabels(y.dup());
+        net.computeGradientAndScore();
+        return net.gradient().gradient().dup();
+    }
+
+    @ParameterizedTest(name = "{0} on {1}x{2}x{3}, width {4}")
+    @CsvSource({
+            "small-cnn, 28, 28, 1, 1.0",
+            "bench-cnn, 28, 28, 1, 1.0",
+            "vgg-11, 28, 28, 1, 0.125",
+            "vgg-11, 32, 32, 3, 0.125",
+            "vgg-16, 32, 32, 3, 0.0625"})
+    void builtModelsHaveTheSameGradientsOnTheFastPath(String model, int h, int w, int c, double width) {
+        double difference = gradientDifference(() -> ModelBuilder.build(model, new ModelBuilder.InputShape(h, w, c), 5,
+                width, 7, new Sgd(0.1), 0), h, w, c, 5);
+        System.out.println(model + " " + h + "x" + w + "x" + c + ": relative gradient difference " + difference);
+        assertTrue(difference < 1e-3, model + ": relative gradient difference " + difference);
+    }
+
+    @Test
+    void theCheckCatchesTheKnownBadLayout() {
+        // A conv layer that carries its own ReLU: the layout STACK-NOTES.md found to train wrongly with helpers.
+        Supplier<MultiLayerConfiguration> bad = () -> new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT)
+                .updater(new Sgd(0.1)).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(8).padding(1, 1).dataFormat(CNN2DFormat.NHWC)
+                        .activation(Activation.RELU).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(8).padding(1, 1).dataFormat(CNN2DFormat.NHWC)
+                        .activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(5).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(12, 12, 1, CNN2DFormat.NHWC)).build();
+        double difference = gradientDifference(bad, 12, 12, 1, 5);
+        System.out.println("known bad layout: relative gradient difference " + difference);
+        assertTrue(difference > 1e-2, "expected the known bad layout to differ, got " + difference);
+    }
+}
