@@ -62,11 +62,19 @@ class FastPathGradientIT {
             }
             INDArray gFast = gradient(fast, x, y);
             INDArray gPlain = gradient(plain, x, y);
+            if (!finite(gFast) || !finite(gPlain)) {
+                return Double.POSITIVE_INFINITY; // NaN or infinite gradients are as wrong as gradients get
+            }
             double scale = Math.max(Math.max(gFast.norm2Number().doubleValue(), gPlain.norm2Number().doubleValue()), 1e-12);
             return gFast.sub(gPlain).norm2Number().doubleValue() / scale;
         } finally {
             System.setProperty(PROPERTY, before == null ? "false" : before);
         }
+    }
+
+    private static boolean finite(INDArray a) {
+        double norm = a.norm2Number().doubleValue();
+        return !Double.isNaN(norm) && !Double.isInfinite(norm);
     }
 
     private static Object convHelper(MultiLayerNetwork net) {
