@@ -33,7 +33,6 @@ public final class PipelineSchema {
 
     public static final List<String> DATASETS = List.of("fashion-mnist", "mnist", "cifar-10", "cifar-100");
     public static final List<String> MODELS = List.of("small-cnn", "bench-cnn", "vgg-11", "vgg-16");
-    public static final String DEFAULT_FASHION_MNIST = "/usr/share/datasets/fashion-mnist";
 
     private static final ObjectSchema ROOT = build();
 
@@ -102,7 +101,7 @@ public final class PipelineSchema {
                 List.of(PipelineSchema::checkClassesFitDataset),
                 required("dataset", new EnumSchema("The data set.", DATASETS)),
                 optional("path", new StringSchema("Folder holding the data set's files; for fashion-mnist "
-                        + DEFAULT_FASHION_MNIST + " when absent.", null, null)),
+                        + io.transferbench.runtime.internal.data.DatasetLoader.DEFAULT_FASHION_MNIST + " when absent.", null, null)),
                 optional("classes", new ListSchema("Original class labels to keep, relabelled 0..n-1 in this order; all when absent.",
                         integer("A class label.", 0.0, 99.0), 2, true)),
                 optional("superclasses", new ListSchema("cifar-100 only: one fine class from each of these superclasses "
@@ -126,7 +125,6 @@ public final class PipelineSchema {
                 withDefault("weight-decay", number("L2 weight decay.", 0.0, 1.0), 0.0),
                 withDefault("lr-schedule", oneOf("Learning-rate schedule over the stage's epochs.", "constant", "step", "cosine"),
                         "constant"),
-                withDefault("checkpoint-every", integer("Write a checkpoint every this many epochs; 0 for none.", 0.0, null), 0L),
         };
 
         Map<String, ObjectSchema> stages = new LinkedHashMap<>();

@@ -85,16 +85,4 @@ public final class Batches {
         return new DataSet(f.castTo(DataType.FLOAT), l.castTo(DataType.FLOAT));
     }
 
-    /** The first {@code n} images in file order, unaugmented (for activations and evaluation). */
-    public DataSet first(int n) {
-        int[] order = new int[Math.min(n, images.size())];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        return batch(order, 0, order.length, null);
-    }
-
-    public LabelledImages images() {
-        return images;
-    }
 }

@@ -34,8 +34,4 @@ public final class RunState {
     public <T> Optional<T> network(String name, Class<T> type) {
         return Optional.ofNullable(networks.get(name)).map(type::cast);
     }
-
-    public Map<String, Object> networks() {
-        return java.util.Collections.unmodifiableMap(networks);
-    }
 }
