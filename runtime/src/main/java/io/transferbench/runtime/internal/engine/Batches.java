@@ -84,5 +84,4 @@ public final class Batches {
         INDArray l = Nd4j.create(labels, new long[] {b, images.classes()}, 'c');
         return new DataSet(f.castTo(DataType.FLOAT), l.castTo(DataType.FLOAT));
     }
-
 }
