@@ -66,7 +66,11 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private void printSummary(Path summary) throws IOException {
+    void printSummary(Path summary) throws IOException {
+        printSummary(root, summary);
+    }
+
+    static void printSummary(TransferbenchCommand root, Path summary) throws IOException {
         if (!java.nio.file.Files.isRegularFile(summary)) {
             return;
         }

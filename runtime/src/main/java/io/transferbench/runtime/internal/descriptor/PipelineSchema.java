@@ -125,6 +125,8 @@ public final class PipelineSchema {
                 withDefault("weight-decay", number("L2 weight decay.", 0.0, 1.0), 0.0),
                 withDefault("lr-schedule", oneOf("Learning-rate schedule over the stage's epochs.", "constant", "step", "cosine"),
                         "constant"),
+                withDefault("checkpoint-every", integer("Write a checkpoint every this many epochs (0: none inside the "
+                        + "stage); `transferbench resume` continues an interrupted run from the last one.", 0.0, 100000.0), 5L),
         };
 
         Map<String, ObjectSchema> stages = new LinkedHashMap<>();

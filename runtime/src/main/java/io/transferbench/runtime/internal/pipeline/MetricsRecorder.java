@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -33,15 +34,51 @@ public final class MetricsRecorder implements LifecycleListener, Closeable {
     private final Map<String, Map<String, Object>> last = new LinkedHashMap<>();
 
     public MetricsRecorder(Path folder) {
+        this(folder, false);
+    }
+
+    private MetricsRecorder(Path folder, boolean append) {
         this.folder = folder;
+        Path file = folder.resolve("metrics.csv");
         try {
-            csv = Files.newBufferedWriter(folder.resolve("metrics.csv"), StandardCharsets.UTF_8);
-            csv.write(HEADER);
-            csv.newLine();
-            csv.flush();
+            if (append && Files.exists(file)) {
+                csv = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            } else {
+                csv = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+                csv.write(HEADER);
+                csv.newLine();
+                csv.flush();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create metrics.csv in " + folder, e);
         }
+    }
+
+    /**
+     * Continues a resumed run's {@code metrics.csv}, and recovers each network's last result from the
+     * (already cut back) {@code events.jsonl}, so {@code summary.json} covers the whole run.
+     */
+    static MetricsRecorder resume(Path folder) throws IOException {
+        MetricsRecorder recorder = new MetricsRecorder(folder, true);
+        Path events = folder.resolve("events.jsonl");
+        if (Files.exists(events)) {
+            ObjectMapper json = new ObjectMapper();
+            for (String line : Files.readAllLines(events, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                com.fasterxml.jackson.databind.JsonNode n = json.readTree(line);
+                String type = n.path("type").asText();
+                if (type.equals("EpochEnded")) {
+                    recorder.remember(n.path("network").asText(), n.path("stage").asText(), n.path("accuracy").asDouble(),
+                            n.path("errorRate").asDouble(), n.path("evalLoss").asDouble());
+                } else if (type.equals("NetworkEvaluated")) {
+                    recorder.remember(n.path("network").asText(), n.path("stage").asText(), n.path("accuracy").asDouble(),
+                            n.path("errorRate").asDouble(), n.path("loss").asDouble());
+                }
+            }
+        }
+        return recorder;
     }
 
     @Override

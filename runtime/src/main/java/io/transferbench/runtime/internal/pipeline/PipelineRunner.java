@@ -87,33 +87,67 @@ public final class PipelineRunner {
     private RunOutcome runTrial(PipelineDescriptor d, Map<String, TaskData> tasks) throws IOException {
         Path folder = createRunFolder(d);
         YAML.writeValue(folder.resolve("descriptor.yaml").toFile(), DescriptorValidator.resolved(d));
+        return execute(d, folder, tasks, Checkpoints.fresh(folder, d.trial()));
+    }
+
+    /**
+     * Continues an interrupted run in its folder from its last checkpoint: the files are cut back to
+     * that moment, completed stages are skipped, the stage in progress goes on from its saved epoch.
+     *
+     * @param descriptor the run folder's {@code descriptor.yaml}, validated
+     */
+    public RunOutcome resume(PipelineDescriptor descriptor, Path folder, Map<String, TaskData> tasks) throws IOException {
+        Checkpoints checkpoints = Checkpoints.resume(folder);
+        if (checkpoints.finished()) {
+            return new RunOutcome(folder, true, List.of(), Optional.empty());
+        }
+        return execute(descriptor.forTrial(checkpoints.trial()), folder, tasks, checkpoints);
+    }
+
+    /** The trial a run folder's checkpoint belongs to (1 when it has no checkpoint state). */
+    public static int trialOf(Path folder) throws IOException {
+        return Checkpoints.read(folder).trial();
+    }
+
+    private RunOutcome execute(PipelineDescriptor d, Path folder, Map<String, TaskData> tasks, Checkpoints checkpoints)
+            throws IOException {
         EventPublisher publisher = new EventPublisher();
-        long start = System.nanoTime();
         Optional<String> failure = Optional.empty();
         RunState state = new RunState(tasks);
         try (EventRecorder recorder = new EventRecorder(folder.resolve("events.jsonl"), clock);
-             MetricsRecorder metrics = new MetricsRecorder(folder)) {
+             MetricsRecorder metrics = checkpoints.resumed() ? MetricsRecorder.resume(folder) : new MetricsRecorder(folder)) {
             publisher.register(recorder);
             publisher.register(metrics);
             for (ResolvedComponent listener : d.root().components("listeners")) {
                 publisher.register((LifecycleListener) listener.create());
             }
             String runId = folder.getFileName().toString();
-            publisher.publish(new RunStartedEvent(runId, d.name(), d.effectiveSeed(), d.trial()));
+            if (!checkpoints.resumed()) {
+                publisher.publish(new RunStartedEvent(runId, d.name(), d.effectiveSeed(), d.trial()));
+                checkpoints.stageCompleted(-1);
+            } else {
+                LOG.info("Resuming {} at stage {}", folder, checkpoints.completedStages() + 1);
+            }
             List<Section> stages = d.stages();
-            for (int i = 0; i < stages.size() && failure.isEmpty(); i++) {
+            for (int i = checkpoints.completedStages(); i < stages.size() && failure.isEmpty(); i++) {
                 Section stage = stages.get(i);
                 String name = PipelineDescriptor.stageName(stage, i);
                 String type = stage.string("type");
-                publisher.publish(new StageStartedEvent(name, type, i));
+                boolean continuing = checkpoints.resumePoint(i).isPresent();
+                if (!continuing) {
+                    publisher.publish(new StageStartedEvent(name, type, i));
+                }
                 long stageStart = System.nanoTime();
                 try {
-                    executors.get(type).run(new StageContext(d, stage, name, i, folder, publisher, state));
+                    executors.get(type).run(new StageContext(d, stage, name, i, folder, publisher, state, checkpoints));
                 } catch (Exception e) {
                     LOG.error("Stage {} failed", name, e);
                     failure = Optional.of("stage '" + name + "' failed: " + e);
                 }
                 publisher.publish(new StageFinishedEvent(name, type, i, seconds(stageStart)));
+                if (failure.isEmpty()) {
+                    checkpoints.stageCompleted(i);
+                }
             }
             List<ListenerFailure> listenerFailures = publisher.failures();
             boolean failOnListener = d.root().string("listener-failures").equals("fail");
@@ -126,7 +160,10 @@ public final class PipelineRunner {
                     LOG.warn("{}", summary);
                 }
             }
-            publisher.publish(new RunFinishedEvent(runId, failure.isEmpty(), seconds(start)));
+            publisher.publish(new RunFinishedEvent(runId, failure.isEmpty(), checkpoints.elapsedSeconds()));
+            if (failure.isEmpty()) {
+                checkpoints.finished(stages.size());
+            }
             return new RunOutcome(folder, failure.isEmpty(), publisher.failures(), failure);
         }
     }

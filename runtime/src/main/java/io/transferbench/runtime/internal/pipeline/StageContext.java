@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 /** What a stage executor gets: its descriptor section, the run and the publisher. */
 public record StageContext(PipelineDescriptor pipeline, Section stage, String stageName, int index, Path runFolder,
-                           EventPublisher publisher, RunState state) {
+                           EventPublisher publisher, RunState state, Checkpoints checkpoints) {
 
     public void publish(LifecycleEvent event) {
         publisher.publish(event);

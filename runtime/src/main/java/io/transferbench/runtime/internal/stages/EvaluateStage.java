@@ -17,10 +17,10 @@ public final class EvaluateStage implements StageExecutor {
     }
 
     @Override
-    public void run(StageContext context) {
+    public void run(StageContext context) throws java.io.IOException {
         for (Object value : context.stage().scalars("networks")) {
             String name = (String) value;
-            MultiLayerNetwork net = context.state().network(name, MultiLayerNetwork.class).orElseThrow(() ->
+            MultiLayerNetwork net = TrainingLoop.trained(context, name).orElseThrow(() ->
                     new IllegalStateException(context.stage().location("networks") + ": network '" + name
                             + "' has not been trained by an earlier stage"));
             String taskName = context.pipeline().networks().get(name).string("task");

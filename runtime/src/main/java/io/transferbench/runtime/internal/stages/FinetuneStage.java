@@ -31,14 +31,30 @@ public final class FinetuneStage implements StageExecutor {
         Section stage = context.stage();
         String from = stage.string("from");
         String name = stage.string("network");
-        MultiLayerNetwork source = context.state().network(from, MultiLayerNetwork.class).orElseThrow(() ->
-                new IllegalStateException(stage.location("from") + ": network '" + from
-                        + "' has not been trained by an earlier stage"));
         String taskName = context.pipeline().networks().get(name).string("task");
         TaskData task = context.state().task(taskName);
         TrainingSettings settings = TrainingLoop.settings(stage);
         long seed = TrainingLoop.networkSeed(context.seed(), name);
 
+        TrainingLoop.Start start = TrainingLoop.startOrResume(context, name, () -> newHead(context, from, task, settings, seed));
+        TrainingLoop.train(context, name, start, taskName, settings);
+        MultiLayerNetwork net = start.net();
+        context.state().putNetwork(name, net);
+        TrainingLoop.save(context, name, net);
+    }
+
+    /** The source's backbone with a new, seeded head for the task, optionally with frozen layers. */
+    private static MultiLayerNetwork newHead(StageContext context, String from, TaskData task, TrainingSettings settings,
+                                             long seed) {
+        Section stage = context.stage();
+        MultiLayerNetwork source;
+        try {
+            source = TrainingLoop.trained(context, from).orElseThrow(() ->
+                    new IllegalStateException(stage.location("from") + ": network '" + from
+                            + "' has not been trained by an earlier stage"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot load network '" + from + "'", e);
+        }
         // The new head is initialised from ND4J's global generator, not the configuration's seed.
         org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(seed);
         int outputIndex = source.getnLayers() - 1;
@@ -56,8 +72,6 @@ public final class FinetuneStage implements StageExecutor {
                         .name("output").build())
                 .build();
         net.setEpochCount(0);
-        TrainingLoop.train(context, name, net, taskName, settings);
-        context.state().putNetwork(name, net);
-        TrainingLoop.save(context, name, net);
+        return net;
     }
 }

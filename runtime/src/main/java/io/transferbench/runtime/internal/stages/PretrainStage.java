@@ -23,11 +23,15 @@ public final class PretrainStage implements StageExecutor {
         String taskName = network.string("task");
         TaskData task = context.state().task(taskName);
         TrainingSettings settings = TrainingLoop.settings(context.stage());
-        MultiLayerNetwork net = new MultiLayerNetwork(ModelBuilder.build(network.string("model"),
-                TrainingLoop.inputShape(task), task.train().classes(), network.number("width"),
-                TrainingLoop.networkSeed(context.seed(), name), settings.updater(), settings.weightDecay()));
-        net.init();
-        TrainingLoop.train(context, name, net, taskName, settings);
+        TrainingLoop.Start start = TrainingLoop.startOrResume(context, name, () -> {
+            MultiLayerNetwork built = new MultiLayerNetwork(ModelBuilder.build(network.string("model"),
+                    TrainingLoop.inputShape(task), task.train().classes(), network.number("width"),
+                    TrainingLoop.networkSeed(context.seed(), name), settings.updater(), settings.weightDecay()));
+            built.init();
+            return built;
+        });
+        TrainingLoop.train(context, name, start, taskName, settings);
+        MultiLayerNetwork net = start.net();
         context.state().putNetwork(name, net);
         TrainingLoop.save(context, name, net);
     }

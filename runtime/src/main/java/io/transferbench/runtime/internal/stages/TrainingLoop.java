@@ -17,6 +17,10 @@ import org.deeplearning4j.util.ModelSerializer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import io.transferbench.runtime.internal.pipeline.Checkpoints;
 import java.nio.file.StandardCopyOption;
 
 /** What the training stages share: settings from the descriptor, the epoch loop with its events, saving. */
@@ -44,22 +48,65 @@ final class TrainingLoop {
         return context.pipeline().tasks().get(taskName).flag("augment");
     }
 
-    /** Trains for the stage's epochs, publishing EpochStarted/EpochEnded; returns the last evaluation. */
-    static Evaluation train(StageContext context, String network, MultiLayerNetwork net, String taskName,
-                            TrainingSettings settings) {
+    /** A stage's network and how many of the stage's epochs it has already trained. */
+    record Start(MultiLayerNetwork net, int epochsDone) {
+    }
+
+    /** The stage's network from its last checkpoint when the stage is resuming; otherwise {@code build}'s. */
+    static Start startOrResume(StageContext context, String network, Supplier<MultiLayerNetwork> build)
+            throws IOException {
+        Optional<Checkpoints.StageResume> resume = context.checkpoints().resumePoint(context.index());
+        if (resume.isPresent()) {
+            Path file = resume.get().networks().get(network);
+            if (file == null) {
+                throw new IllegalStateException("the checkpoint has no network '" + network + "'");
+            }
+            return new Start(ModelSerializer.restoreMultiLayerNetwork(file.toFile(), true), resume.get().epochs());
+        }
+        return new Start(build.get(), 0);
+    }
+
+    /** A network an earlier stage trained: in memory, or from {@code models/} when the run was resumed. */
+    static Optional<MultiLayerNetwork> trained(StageContext context, String network) throws IOException {
+        Optional<MultiLayerNetwork> inMemory = context.state().network(network, MultiLayerNetwork.class);
+        if (inMemory.isPresent()) {
+            return inMemory;
+        }
+        Path saved = context.runFolder().resolve("models").resolve(network + ".zip");
+        if (!Files.isRegularFile(saved)) {
+            return Optional.empty();
+        }
+        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(saved.toFile(), true);
+        context.state().putNetwork(network, net);
+        return Optional.of(net);
+    }
+
+    /**
+     * Trains from epoch {@code start.epochsDone() + 1} to the stage's last, publishing
+     * EpochStarted/EpochEnded and writing a checkpoint every {@code checkpoint-every} epochs; returns the
+     * last evaluation (null when no epoch was left).
+     */
+    static Evaluation train(StageContext context, String network, Start start, String taskName,
+                            TrainingSettings settings) throws IOException {
         Dl4jEngine.start();
+        MultiLayerNetwork net = start.net();
         TaskData task = context.state().task(taskName);
         Batches train = new Batches(task.train(), augment(context, taskName));
         Batches eval = new Batches(task.eval(), false);
         long seed = networkSeed(context.seed(), network);
+        int every = (int) context.stage().integer("checkpoint-every");
         Evaluation last = null;
-        for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
+        for (int epoch = start.epochsDone() + 1; epoch <= settings.epochs(); epoch++) {
             context.publish(new EpochStartedEvent(context.stageName(), network, epoch, settings.epochs()));
-            long start = System.nanoTime();
+            long begin = System.nanoTime();
             double loss = Trainer.trainEpoch(net, train, settings.batchSize(), seed + epoch);
             last = Trainer.evaluate(net, eval);
             context.publish(new EpochEndedEvent(context.stageName(), network, epoch, settings.epochs(), loss,
-                    last.accuracy(), last.errorRate(), last.loss(), (System.nanoTime() - start) / 1e9));
+                    last.accuracy(), last.errorRate(), last.loss(), (System.nanoTime() - begin) / 1e9));
+            if (every > 0 && epoch % every == 0 && epoch < settings.epochs()) {
+                context.checkpoints().write(context, epoch,
+                        Map.of(network, file -> ModelSerializer.writeModel(net, file.toFile(), true)), Map.of());
+            }
         }
         return last;
     }

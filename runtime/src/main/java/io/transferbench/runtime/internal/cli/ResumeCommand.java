@@ -1,0 +1,65 @@
+package io.transferbench.runtime.internal.cli;
+
+import io.transferbench.runtime.internal.data.DatasetLoader;
+import io.transferbench.runtime.internal.data.TaskData;
+import io.transferbench.runtime.internal.descriptor.DescriptorException;
+import io.transferbench.runtime.internal.descriptor.DescriptorValidator;
+import io.transferbench.runtime.internal.descriptor.PipelineDescriptor;
+import io.transferbench.runtime.internal.pipeline.PipelineRunner;
+import io.transferbench.runtime.internal.pipeline.RunOutcome;
+import io.transferbench.runtime.internal.pipeline.TaskLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code transferbench resume RUN_DIR}: continues an interrupted run from its last checkpoint. */
+@Command(name = "resume", description = "Continue an interrupted run in its folder from its last checkpoint.")
+final class ResumeCommand implements Callable<Integer> {
+
+    @ParentCommand
+    TransferbenchCommand root;
+
+    @Parameters(paramLabel = "RUN_DIR", description = "The run folder (runs/<timestamp>-<name>).")
+    Path runFolder;
+
+    @Override
+    public Integer call() {
+        Path descriptorFile = runFolder.resolve("descriptor.yaml");
+        if (!Files.isRegularFile(descriptorFile) || !Files.isRegularFile(runFolder.resolve("checkpoints/state.json"))) {
+            root.err().println("error: " + runFolder + " is not a run folder with a checkpoint: expected "
+                    + descriptorFile + " and " + runFolder.resolve("checkpoints/state.json")
+                    + " (a run writes both as it starts)");
+            return TransferbenchCommand.BAD_INPUT;
+        }
+        PipelineDescriptor d;
+        try {
+            d = root.injector().getInstance(DescriptorValidator.class).validate(descriptorFile);
+        } catch (DescriptorException e) {
+            return ValidateCommand.report(root, e);
+        }
+        PipelineRunner runner = root.injector().getInstance(PipelineRunner.class);
+        Map<String, TaskData> tasks;
+        try {
+            tasks = new TaskLoader(new DatasetLoader()).loadAll(d);
+        } catch (TaskLoader.TaskDataException e) {
+            root.err().println("error: " + e.getMessage());
+            return TransferbenchCommand.BAD_INPUT;
+        }
+        try {
+            RunOutcome outcome = runner.resume(d, runFolder, tasks);
+            root.out().println((outcome.succeeded() ? "finished: " : "FAILED: ") + outcome.runFolder());
+            RunCommand.printSummary(root, outcome.runFolder().resolve("summary.json"));
+            outcome.failure().ifPresent(f -> root.err().println("error: " + f));
+            return outcome.succeeded() ? TransferbenchCommand.OK : TransferbenchCommand.FAILED;
+        } catch (IOException e) {
+            root.err().println("error: cannot resume " + runFolder + ": " + e.getMessage());
+            return TransferbenchCommand.FAILED;
+        }
+    }
+}
