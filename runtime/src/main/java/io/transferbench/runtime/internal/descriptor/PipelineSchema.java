@@ -146,12 +146,17 @@ public final class PipelineSchema {
                 List.of(PipelineSchema::checkBounds),
                 withDefault("initial", integer("The initial e.", 1.0, null), 25L),
                 withDefault("rule", rule(ScheduleParameter.FREQUENCY), "none"),
+                withDefault("rounding", oneOf("How adjusted e is rounded to whole epochs.", "half-even", "half-up",
+                        "floor", "ceiling"), "half-even"),
                 withDefault("min", integer("Lower bound of e.", 1.0, null), 1L),
                 optional("max", integer("Upper bound of e; the stage's epochs when absent.", 1.0, null)));
         ObjectSchema ratio = object("Transfer ratio P: percent of each conv layer's filters a network receives.",
                 List.of(PipelineSchema::checkBounds),
                 withDefault("initial", positive("The initial P, percent.", 100.0), 10.0),
                 withDefault("rule", rule(ScheduleParameter.RATIO), "none"),
+                withDefault("rounding", oneOf("How adjusted P is rounded: 'none' keeps it a real percentage (SPEC.md: "
+                        + "whole percents would freeze it at small error changes); the filter count per layer is always "
+                        + "rounded half-even.", "none", "half-even", "half-up", "floor", "ceiling"), "none"),
                 withDefault("min", number("Lower bound of P.", 0.0, 100.0), 0.5),
                 withDefault("max", number("Upper bound of P.", 0.0, 100.0), 50.0));
         stages.put("online-transfer", stage("online-transfer", "Train networks side by side, each on its own task, trading filters at each "
@@ -163,8 +168,6 @@ public final class PipelineSchema {
                 withDefault("policy", component("The transfer policy.", ComponentKind.TRANSFER_POLICY), "top-to-bottom"),
                 withDefault("sender", oneOf("Which network sends to a receiver when there are more than two: the next in "
                         + "the list, or the one with the lowest error rate.", "next", "best"), "next"),
-                withDefault("rounding", oneOf("How adjusted e is rounded to whole epochs.", "half-even", "half-up",
-                        "floor", "ceiling"), "half-even"),
                 optional("frequency", frequency),
                 optional("ratio", ratio)));
 

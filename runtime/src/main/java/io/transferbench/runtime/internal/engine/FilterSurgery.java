@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Arrays;
 import java.util.List;
@@ -41,27 +40,34 @@ public final class FilterSurgery {
             throw new IllegalArgumentException("layer " + layer + " differs between the networks: " + from.info()
                     + " vs " + to.info());
         }
-        INDArray senderKernels = sender.getLayer(from.conv()).getParam(WEIGHTS);
-        INDArray receiverKernels = receiver.getLayer(to.conv()).getParam(WEIGHTS);
-        for (FilterPair pair : pairs) {
-            receiverKernels.get(NDArrayIndex.point(pair.receiverFilter()), NDArrayIndex.all(), NDArrayIndex.all(),
-                    NDArrayIndex.all()).assign(senderKernels.get(NDArrayIndex.point(pair.senderFilter()),
-                    NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()));
-        }
-        copyChannels(sender.getLayer(from.conv()).getParam(BIAS), receiver.getLayer(to.conv()).getParam(BIAS), pairs);
+        copyRows(sender.getLayer(from.conv()).getParam(WEIGHTS), receiver.getLayer(to.conv()).getParam(WEIGHTS), pairs);
+        copyRows(sender.getLayer(from.conv()).getParam(BIAS), receiver.getLayer(to.conv()).getParam(BIAS), pairs);
         if (from.batchNorm() >= 0) {
             Map<String, INDArray> senderBn = sender.getLayer(from.batchNorm()).paramTable();
             Map<String, INDArray> receiverBn = receiver.getLayer(to.batchNorm()).paramTable();
             for (Map.Entry<String, INDArray> e : senderBn.entrySet()) {
-                copyChannels(e.getValue(), receiverBn.get(e.getKey()), pairs);
+                copyRows(e.getValue(), receiverBn.get(e.getKey()), pairs);
             }
         }
     }
 
-    private static void copyChannels(INDArray from, INDArray to, List<FilterPair> pairs) {
-        for (FilterPair pair : pairs) {
-            to.putScalar(pair.receiverFilter(), from.getFloat(pair.senderFilter()));
+    /**
+     * Copies whole filters (leading-dimension rows) from one parameter array to another through Java
+     * arrays and one whole-array assign: ND4J 1.0.0-M2.1 fails with a null data buffer when a view of the
+     * last row of a parameter view is taken ({@code get(point(n - 1), all(), ...)}), so no per-row views.
+     */
+    private static void copyRows(INDArray from, INDArray to, List<FilterPair> pairs) {
+        int rows = (int) from.size(0);
+        if (from.rank() == 2 && from.size(0) == 1) {
+            rows = (int) from.size(1); // a [1, c] vector: one value per filter
         }
+        int rowLength = (int) (from.length() / rows);
+        float[] source = from.dup('c').data().asFloat();
+        float[] target = to.dup('c').data().asFloat();
+        for (FilterPair pair : pairs) {
+            System.arraycopy(source, pair.senderFilter() * rowLength, target, pair.receiverFilter() * rowLength, rowLength);
+        }
+        to.assign(Nd4j.create(target, to.shape(), 'c'));
     }
 
     /**
@@ -70,16 +76,27 @@ public final class FilterSurgery {
      */
     public static void maskFilters(MultiLayerNetwork net, String layer, int[] filters) {
         NetworkLayout.ConvSlot slot = NetworkLayout.of(net).slot(layer);
-        INDArray kernels = net.getLayer(slot.conv()).getParam(WEIGHTS);
-        INDArray bias = net.getLayer(slot.conv()).getParam(BIAS);
         for (int f : filters) {
-            kernels.get(NDArrayIndex.point(f), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()).assign(0);
-            bias.putScalar(f, 0f);
-            if (slot.batchNorm() >= 0) {
-                net.getLayer(slot.batchNorm()).getParam("gamma").putScalar(f, 0f);
-                net.getLayer(slot.batchNorm()).getParam("beta").putScalar(f, 0f);
+            if (f < 0 || f >= slot.info().filters()) {
+                throw new IllegalArgumentException(layer + ": filter " + f + " outside [0, " + slot.info().filters() + ")");
             }
         }
+        zeroRows(net.getLayer(slot.conv()).getParam(WEIGHTS), filters);
+        zeroRows(net.getLayer(slot.conv()).getParam(BIAS), filters);
+        if (slot.batchNorm() >= 0) {
+            zeroRows(net.getLayer(slot.batchNorm()).getParam("gamma"), filters);
+            zeroRows(net.getLayer(slot.batchNorm()).getParam("beta"), filters);
+        }
+    }
+
+    private static void zeroRows(INDArray array, int[] filters) {
+        int rows = array.rank() == 2 && array.size(0) == 1 ? (int) array.size(1) : (int) array.size(0);
+        int rowLength = (int) (array.length() / rows);
+        float[] values = array.dup('c').data().asFloat();
+        for (int f : filters) {
+            java.util.Arrays.fill(values, f * rowLength, (f + 1) * rowLength, 0f);
+        }
+        array.assign(Nd4j.create(values, array.shape(), 'c'));
     }
 
     /**

@@ -97,18 +97,25 @@ final class TrainingLoop {
         int every = (int) context.stage().integer("checkpoint-every");
         Evaluation last = null;
         for (int epoch = start.epochsDone() + 1; epoch <= settings.epochs(); epoch++) {
-            context.publish(new EpochStartedEvent(context.stageName(), network, epoch, settings.epochs()));
-            long begin = System.nanoTime();
-            double loss = Trainer.trainEpoch(net, train, settings.batchSize(), seed + epoch);
-            last = Trainer.evaluate(net, eval);
-            context.publish(new EpochEndedEvent(context.stageName(), network, epoch, settings.epochs(), loss,
-                    last.accuracy(), last.errorRate(), last.loss(), (System.nanoTime() - begin) / 1e9));
+            last = epoch(context, network, net, train, eval, settings, epoch, seed);
             if (every > 0 && epoch % every == 0 && epoch < settings.epochs()) {
                 context.checkpoints().write(context, epoch,
                         Map.of(network, file -> ModelSerializer.writeModel(net, file.toFile(), true)), Map.of());
             }
         }
         return last;
+    }
+
+    /** One epoch of one network: EpochStarted, training, evaluation, EpochEnded. */
+    static Evaluation epoch(StageContext context, String network, MultiLayerNetwork net, Batches train, Batches eval,
+                            TrainingSettings settings, int epoch, long seed) {
+        context.publish(new EpochStartedEvent(context.stageName(), network, epoch, settings.epochs()));
+        long begin = System.nanoTime();
+        double loss = Trainer.trainEpoch(net, train, settings.batchSize(), seed + epoch);
+        Evaluation result = Trainer.evaluate(net, eval);
+        context.publish(new EpochEndedEvent(context.stageName(), network, epoch, settings.epochs(), loss,
+                result.accuracy(), result.errorRate(), result.loss(), (System.nanoTime() - begin) / 1e9));
+        return result;
     }
 
     /** Writes {@code models/<network>.zip} atomically: a standalone DL4J model with its updater state. */

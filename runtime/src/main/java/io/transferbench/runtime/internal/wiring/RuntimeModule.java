@@ -13,6 +13,7 @@ import io.transferbench.runtime.internal.plugins.ComponentKind;
 import io.transferbench.runtime.internal.pipeline.StageExecutor;
 import io.transferbench.runtime.internal.plugins.ComponentRegistry;
 import io.transferbench.runtime.internal.stages.EvaluateStage;
+import io.transferbench.runtime.internal.stages.OnlineTransferStage;
 import io.transferbench.runtime.internal.stages.FinetuneStage;
 import io.transferbench.runtime.internal.stages.PretrainStage;
 
@@ -43,6 +44,7 @@ public final class RuntimeModule extends AbstractModule {
         stages.addBinding().toInstance(new PretrainStage());
         stages.addBinding().toInstance(new FinetuneStage());
         stages.addBinding().toInstance(new EvaluateStage());
+        stages.addBinding().toInstance(new OnlineTransferStage());
     }
 
     private <F extends ComponentFactory<?>> void bindFactories(ComponentKind kind, Class<F> type) {

@@ -100,13 +100,4 @@ class CliTest {
                 + " (module org.lab.rules, plugin layer)"), valid.out());
         assertTrue(valid.out().contains("learning-rate: 0.01"), "defaults are filled in: " + valid.out());
     }
-
-    @Test
-    void runRefusesStagesThisBuildCannotRunBeforeWritingAnything() throws IOException {
-        Path d = descriptor("rule-5");
-        Result r = run("run", d.toString());
-        assertEquals(2, r.exitCode());
-        assertTrue(r.err().contains("stage type 'online-transfer' cannot run in this build yet"), r.err());
-        assertFalse(Files.exists(dir.resolve("runs")));
-    }
 }

@@ -80,7 +80,8 @@ class FilterSurgeryIT {
     void removalGivesTheSameOutputsAsMaskingAndShrinksEveryAffectedLayer() {
         for (String model : List.of("small-cnn", "vgg-11")) {
             MultiLayerNetwork original = network(model, model.equals("vgg-11") ? 0.125 : 1.0, 3);
-            Map<String, int[]> removals = Map.of("conv1", new int[] {0, 2, 5}, "conv2", new int[] {1, 3});
+            int lastOfConv1 = new Dl4jNetworkView("a", original, null, null).convLayers().get(0).filters() - 1;
+            Map<String, int[]> removals = Map.of("conv1", new int[] {0, 2, lastOfConv1}, "conv2", new int[] {1, 3});
             MultiLayerNetwork masked = original.clone();
             removals.forEach((layer, filters) -> FilterSurgery.maskFilters(masked, layer, filters));
             MultiLayerNetwork pruned = FilterSurgery.removeFilters(original, removals);
@@ -132,6 +133,7 @@ class FilterSurgeryIT {
                 Map.of("conv1", java.util.stream.IntStream.range(0, 16).toArray())));
         assertThrows(IllegalArgumentException.class, () -> FilterSurgery.removeFilters(net, Map.of("conv1", new int[] {16})));
         assertThrows(IllegalArgumentException.class, () -> FilterSurgery.removeFilters(net, Map.of("dense", new int[] {0})));
+        assertThrows(IllegalArgumentException.class, () -> FilterSurgery.maskFilters(net, "conv1", new int[] {16}));
     }
 
     @Test
@@ -139,7 +141,9 @@ class FilterSurgeryIT {
         MultiLayerNetwork sender = network("vgg-11", 0.125, 7);
         MultiLayerNetwork receiver = network("vgg-11", 0.125, 8);
         INDArray receiverBefore = receiver.params().dup();
-        List<FilterPair> pairs = List.of(new FilterPair(3, 0), new FilterPair(0, 5), new FilterPair(7, 7));
+        // the last filter on both sides too: ND4J views of a parameter's last row once broke this
+        List<FilterPair> pairs = List.of(new FilterPair(3, 0), new FilterPair(0, 5), new FilterPair(7, 7),
+                new FilterPair(15, 9), new FilterPair(2, 15));
         FilterSurgery.copyFilters(sender, receiver, "conv2", pairs);
 
         Dl4jNetworkView s = new Dl4jNetworkView("s", sender, null, null);
