@@ -1,0 +1,92 @@
+package io.transferbench.runtime.internal.cli;
+
+import io.transferbench.runtime.internal.compare.Comparison;
+import io.transferbench.runtime.internal.compare.RunRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/** {@code transferbench compare RUN_DIR...}: configurations over trials, from the run folders' files alone. */
+@Command(name = "compare", description = "Compare run folders: per configuration (pipeline and stage) the mean and "
+        + "standard deviation over trials of each network's final error rate, transfers and stage time. "
+        + "Prints Markdown and writes comparison.md and comparison.csv.")
+final class CompareCommand implements Callable<Integer> {
+
+    @ParentCommand
+    TransferbenchCommand root;
+
+    @Parameters(paramLabel = "PATH", arity = "1..*",
+            description = "Run folders, or folders holding run folders (searched two levels deep).")
+    List<Path> paths;
+
+    @Option(names = "--output", paramLabel = "DIR",
+            description = "Where comparison.md and comparison.csv go; default: the first PATH when it is a folder of "
+                    + "runs, else the folder holding the first run.")
+    Path output;
+
+    @Override
+    public Integer call() {
+        List<Path> folders = new ArrayList<>();
+        for (Path p : paths) {
+            if (!Files.isDirectory(p)) {
+                root.err().println("error: " + p + ": no such folder; give run folders or folders holding them");
+                return TransferbenchCommand.BAD_INPUT;
+            }
+            if (RunRecord.isRunFolder(p)) {
+                folders.add(p);
+            } else {
+                try (Stream<Path> walk = Files.walk(p, 2)) {
+                    walk.filter(Files::isDirectory).filter(RunRecord::isRunFolder).sorted().forEach(folders::add);
+                } catch (IOException e) {
+                    root.err().println("error: cannot list " + p + ": " + e.getMessage());
+                    return TransferbenchCommand.BAD_INPUT;
+                }
+            }
+        }
+        if (folders.isEmpty()) {
+            root.err().println("error: no run folders (folders with events.jsonl) under " + paths);
+            return TransferbenchCommand.BAD_INPUT;
+        }
+        List<RunRecord> runs = new ArrayList<>();
+        for (Path f : folders) {
+            try {
+                runs.add(RunRecord.read(f));
+            } catch (IOException e) {
+                root.err().println("error: " + e.getMessage());
+                return TransferbenchCommand.BAD_INPUT;
+            }
+        }
+        Comparison comparison = Comparison.of(runs);
+        root.out().print(comparison.markdown());
+        Path target = output != null ? output
+                : RunRecord.isRunFolder(paths.get(0)) ? paths.get(0).toAbsolutePath().getParent() : paths.get(0);
+        try {
+            Files.createDirectories(target);
+            write(target.resolve("comparison.md"), "# Comparison of " + runs.size() + " run(s)\n\n" + comparison.markdown());
+            write(target.resolve("comparison.csv"), comparison.csv());
+        } catch (IOException e) {
+            root.err().println("error: cannot write the comparison to " + target + ": " + e.getMessage());
+            return TransferbenchCommand.FAILED;
+        }
+        root.out().println();
+        root.out().println("wrote " + target.resolve("comparison.md") + " and comparison.csv (" + runs.size() + " runs)");
+        return TransferbenchCommand.OK;
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(temp, text, StandardCharsets.UTF_8);
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,141 @@
+package io.transferbench.runtime.internal.compare;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Configurations compared over trials. A configuration is one stage of one pipeline (pipeline name
+ * and stage name); its trials are the run folders of that pipeline. Per configuration and network:
+ * mean and sample standard deviation of the final error rate, of the transfers received and of the
+ * stage's wall time.
+ */
+public final class Comparison {
+
+    /** Mean and sample standard deviation (n - 1; 0 for a single value). */
+    public record Stat(double mean, double sd, int n) {
+        static Stat of(List<Double> values) {
+            int n = values.size();
+            double mean = values.stream().mapToDouble(Double::doubleValue).sum() / Math.max(1, n);
+            double ss = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
+            return new Stat(mean, n > 1 ? Math.sqrt(ss / (n - 1)) : 0, n);
+        }
+    }
+
+    /** One row: a configuration's network over its trials. */
+    public record Row(String pipeline, String stage, String network, int trials, Stat errorRate, Stat transfers,
+                      Stat filtersReceived, Stat seconds) {
+    }
+
+    private final List<Row> rows;
+    private final Map<String, Map<String, Object>> differing;
+
+    private Comparison(List<Row> rows, Map<String, Map<String, Object>> differing) {
+        this.rows = rows;
+        this.differing = differing;
+    }
+
+    public List<Row> rows() {
+        return rows;
+    }
+
+    /** The settings whose values differ between the configurations: key -> configuration -> value. */
+    public Map<String, Map<String, Object>> differingSettings() {
+        return differing;
+    }
+
+    public static Comparison of(List<RunRecord> runs) {
+        Map<String, List<RunRecord.StageRecord>> byConfiguration = new LinkedHashMap<>();
+        Map<String, String[]> names = new LinkedHashMap<>();
+        List<RunRecord> ordered = new ArrayList<>(runs);
+        ordered.sort(Comparator.comparing(RunRecord::pipeline).thenComparingInt(RunRecord::trial)
+                .thenComparing(r -> r.folder().toString()));
+        for (RunRecord run : ordered) {
+            for (RunRecord.StageRecord stage : run.stages()) {
+                String key = run.pipeline() + " / " + stage.name();
+                byConfiguration.computeIfAbsent(key, k -> new ArrayList<>()).add(stage);
+                names.putIfAbsent(key, new String[] {run.pipeline(), stage.name()});
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        Map<String, Map<String, Object>> settings = new LinkedHashMap<>();
+        for (Map.Entry<String, List<RunRecord.StageRecord>> c : byConfiguration.entrySet()) {
+            List<RunRecord.StageRecord> trials = c.getValue();
+            settings.put(c.getKey(), trials.get(0).settings());
+            Set<String> networks = new LinkedHashSet<>();
+            trials.forEach(t -> networks.addAll(t.networks().keySet()));
+            for (String network : networks) {
+                List<Double> errors = new ArrayList<>();
+                List<Double> transfers = new ArrayList<>();
+                List<Double> filters = new ArrayList<>();
+                List<Double> seconds = new ArrayList<>();
+                for (RunRecord.StageRecord t : trials) {
+                    RunRecord.NetworkRecord n = t.networks().get(network);
+                    if (n != null) {
+                        errors.add(n.errorRate());
+                        transfers.add((double) n.transfers());
+                        filters.add((double) n.filtersReceived());
+                        seconds.add(t.seconds());
+                    }
+                }
+                String[] name = names.get(c.getKey());
+                rows.add(new Row(name[0], name[1], network, errors.size(), Stat.of(errors), Stat.of(transfers),
+                        Stat.of(filters), Stat.of(seconds)));
+            }
+        }
+        return new Comparison(rows, differing(settings));
+    }
+
+    private static Map<String, Map<String, Object>> differing(Map<String, Map<String, Object>> settings) {
+        Set<String> keys = new TreeSet<>();
+        settings.values().forEach(s -> keys.addAll(s.keySet()));
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        for (String key : keys) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            settings.forEach((configuration, s) -> values.put(configuration, s.get(key)));
+            if (values.values().stream().map(v -> Objects.toString(v, "(absent)")).distinct().count() > 1) {
+                out.put(key, values);
+            }
+        }
+        return out;
+    }
+
+    public String csv() {
+        StringBuilder b = new StringBuilder("pipeline,stage,network,trials,error_rate_mean,error_rate_sd,"
+                + "transfers_mean,transfers_sd,filters_received_mean,seconds_mean,seconds_sd\n");
+        for (Row r : rows) {
+            b.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%.4f,%.4f,%.2f,%.2f,%.1f,%.2f,%.2f%n", r.pipeline(), r.stage(),
+                    r.network(), r.trials(), r.errorRate().mean(), r.errorRate().sd(), r.transfers().mean(),
+                    r.transfers().sd(), r.filtersReceived().mean(), r.seconds().mean(), r.seconds().sd()));
+        }
+        return b.toString();
+    }
+
+    public String markdown() {
+        StringBuilder b = new StringBuilder();
+        b.append("| configuration | network | trials | final error rate % (mean ± sd) | transfers (mean ± sd) "
+                + "| stage time s (mean ± sd) |\n| --- | --- | ---: | ---: | ---: | ---: |\n");
+        for (Row r : rows) {
+            b.append(String.format(Locale.ROOT, "| %s / %s | %s | %d | %.2f ± %.2f | %.1f ± %.1f | %.1f ± %.1f |%n",
+                    r.pipeline(), r.stage(), r.network(), r.trials(), r.errorRate().mean(), r.errorRate().sd(),
+                    r.transfers().mean(), r.transfers().sd(), r.seconds().mean(), r.seconds().sd()));
+        }
+        if (!differing.isEmpty()) {
+            b.append("\nSettings that differ between the configurations:\n\n");
+            differing.forEach((key, values) -> {
+                b.append("- `").append(key).append("`: ");
+                List<String> parts = new ArrayList<>();
+                values.forEach((c, v) -> parts.add(c + " = " + (v == null ? "(absent)" : v)));
+                b.append(String.join("; ", parts)).append('\n');
+            });
+        }
+        return b.toString();
+    }
+}

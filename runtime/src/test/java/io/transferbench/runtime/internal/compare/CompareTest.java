@@ -1,0 +1,103 @@
+package io.transferbench.runtime.internal.compare;
+
+import io.transferbench.runtime.internal.cli.TransferbenchCommand;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Comparison recounted from hand-written run folders whose statistics are known. */
+class CompareTest {
+
+    @TempDir
+    Path dir;
+
+    /** A run folder with two online-transfer stages: scratch and none. */
+    private Path run(String name, int trial, double scratchError, double noneError, int transfers, double seconds)
+            throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("runs").resolve(name));
+        List<String> lines = new ArrayList<>();
+        lines.add("{\"type\":\"RunStarted\",\"runId\":\"" + name + "\",\"pipeline\":\"exp\",\"seed\":1,\"trial\":" + trial + "}");
+        lines.add("{\"type\":\"StageStarted\",\"stage\":\"scratch\",\"stageType\":\"online-transfer\",\"index\":0}");
+        lines.add(epoch("scratch", "a", 1, 50));
+        lines.add(epoch("scratch", "a", 2, scratchError));
+        lines.add("{\"type\":\"StageFinished\",\"stage\":\"scratch\",\"stageType\":\"online-transfer\",\"index\":0,\"seconds\":" + seconds + "}");
+        lines.add("{\"type\":\"StageStarted\",\"stage\":\"none\",\"stageType\":\"online-transfer\",\"index\":1}");
+        for (int t = 1; t <= transfers; t++) {
+            lines.add("{\"type\":\"TransferPointReached\",\"stage\":\"none\",\"receiver\":\"a\",\"sender\":\"b\",\"epoch\":" + t
+                    + ",\"transferNumber\":" + t + ",\"errorRate\":20}");
+            lines.add("{\"type\":\"FiltersTransferred\",\"stage\":\"none\",\"receiver\":\"a\",\"sender\":\"b\",\"epoch\":" + t
+                    + ",\"layer\":\"conv1\",\"senderFilters\":[1,2],\"receiverFilters\":[3,4]}");
+        }
+        lines.add(epoch("none", "a", 2, noneError));
+        lines.add("{\"type\":\"StageFinished\",\"stage\":\"none\",\"stageType\":\"online-transfer\",\"index\":1,\"seconds\":" + (2 * seconds) + "}");
+        lines.add("{\"type\":\"RunFinished\",\"runId\":\"" + name + "\",\"succeeded\":true,\"seconds\":1}");
+        Files.write(folder.resolve("events.jsonl"), lines);
+        Files.writeString(folder.resolve("descriptor.yaml"), String.join("\n",
+                "name: exp",
+                "stages:",
+                "- {name: scratch, type: online-transfer, transfer: false, epochs: 2}",
+                "- {name: none, type: online-transfer, transfer: true, epochs: 2, frequency: {initial: 1, rule: none}}",
+                ""));
+        return folder;
+    }
+
+    private static String epoch(String stage, String network, int epoch, double errorRate) {
+        return "{\"type\":\"EpochEnded\",\"stage\":\"" + stage + "\",\"network\":\"" + network + "\",\"epoch\":" + epoch
+                + ",\"totalEpochs\":2,\"trainLoss\":1,\"accuracy\":" + (1 - errorRate / 100) + ",\"errorRate\":" + errorRate
+                + ",\"evalLoss\":1,\"seconds\":1}";
+    }
+
+    @Test
+    void meansAndSampleDeviationsOverTrialsPerConfiguration() throws IOException {
+        List<RunRecord> runs = List.of(RunRecord.read(run("r1", 1, 20, 10, 3, 100)),
+                RunRecord.read(run("r2", 2, 22, 14, 5, 110)));
+        Comparison c = Comparison.of(runs);
+        assertEquals(2, c.rows().size());
+        Comparison.Row scratch = c.rows().get(0);
+        assertEquals("scratch", scratch.stage());
+        assertEquals(21.0, scratch.errorRate().mean(), 1e-12, "the last epoch's error rate, not the first");
+        assertEquals(Math.sqrt(2), scratch.errorRate().sd(), 1e-12);
+        assertEquals(0.0, scratch.transfers().mean());
+        Comparison.Row none = c.rows().get(1);
+        assertEquals(12.0, none.errorRate().mean(), 1e-12);
+        assertEquals(Math.sqrt(8), none.errorRate().sd(), 1e-12, "sample sd of 10 and 14");
+        assertEquals(4.0, none.transfers().mean(), 1e-12, "3 and 5 transfer points recounted from events.jsonl");
+        assertEquals(8.0, none.filtersReceived().mean(), 1e-12, "2 filters per transfer");
+        assertEquals(210.0, none.seconds().mean(), 1e-12);
+        assertEquals(2, none.trials());
+        assertTrue(c.differingSettings().containsKey("transfer"), c.differingSettings().toString());
+        assertTrue(c.differingSettings().containsKey("frequency.rule"), c.differingSettings().toString());
+        assertTrue(!c.differingSettings().containsKey("epochs"), "equal settings are not listed");
+        assertTrue(c.csv().contains("exp,none,a,2,12.0000,2.8284,4.00,1.41,8.0,210.00,14.14"), c.csv());
+    }
+
+    @Test
+    void theCommandFindsRunFoldersUnderAParentAndWritesMarkdownAndCsv() throws IOException {
+        run("r1", 1, 20, 10, 3, 100);
+        run("r2", 2, 22, 14, 5, 110);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = TransferbenchCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute("compare", dir.resolve("runs").toString());
+        assertEquals(0, code, err.toString());
+        assertTrue(out.toString().contains("| exp / none | a | 2 | 12.00 ± 2.83 | 4.0 ± 1.4 | 210.0 ± 14.1 |"), out.toString());
+        assertTrue(Files.readString(dir.resolve("runs/comparison.md")).contains("| exp / scratch | a | 2 | 21.00 ± 1.41 |"));
+        assertTrue(Files.readString(dir.resolve("runs/comparison.csv")).startsWith("pipeline,stage,network,trials,"));
+
+        StringWriter err2 = new StringWriter();
+        int bad = TransferbenchCommand.commandLine(new PrintWriter(new StringWriter(), true), new PrintWriter(err2, true))
+                .execute("compare", dir.resolve("nothing-here").toString());
+        assertEquals(2, bad);
+        assertTrue(err2.toString().contains("no such folder"), err2.toString());
+    }
+}
