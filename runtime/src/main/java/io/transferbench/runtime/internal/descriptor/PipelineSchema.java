@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
 public final class PipelineSchema {
 
     public static final List<String> DATASETS = List.of("fashion-mnist", "mnist", "cifar-10", "cifar-100");
-    public static final List<String> MODELS = List.of("small-cnn", "bench-cnn", "vgg-11", "vgg-16");
+    public static final List<String> MODELS = List.of("small-cnn", "bench-cnn", "vgg-11", "vgg-16", "resnet-20");
 
     private static final ObjectSchema ROOT = build();
 

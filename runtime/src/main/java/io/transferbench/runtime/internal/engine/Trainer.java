@@ -1,7 +1,7 @@
 package io.transferbench.runtime.internal.engine;
 
 import io.transferbench.api.network.Evaluation;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -19,23 +19,23 @@ public final class Trainer {
      * One epoch over {@code train} in an order seeded by {@code seed}; returns the mean training loss.
      * The network's epoch counter advances, so epoch-based learning-rate schedules follow.
      */
-    public static double trainEpoch(MultiLayerNetwork net, Batches train, int batchSize, long seed) {
+    public static double trainEpoch(Model net, Batches train, int batchSize, long seed) {
         int[] order = train.shuffledOrder(seed);
         SplittableRandom augmentation = new SplittableRandom(seed ^ 0x5DEECE66DL);
         double lossSum = 0;
         int batches = 0;
         for (int from = 0; from < order.length; from += batchSize) {
             DataSet batch = train.batch(order, from, Math.min(order.length, from + batchSize), augmentation);
-            net.fit(batch);
+            Networks.fit(net, batch);
             lossSum += net.score();
             batches++;
         }
-        net.incrementEpochCount();
+        Networks.endEpoch(net);
         return batches == 0 ? 0 : lossSum / batches;
     }
 
     /** Accuracy and mean cross-entropy on {@code eval}, in file order. */
-    public static Evaluation evaluate(MultiLayerNetwork net, Batches eval) {
+    public static Evaluation evaluate(Model net, Batches eval) {
         int n = eval.size();
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
@@ -45,7 +45,7 @@ public final class Trainer {
         double loss = 0;
         for (int from = 0; from < n; from += EVAL_BATCH) {
             DataSet batch = eval.batch(order, from, Math.min(n, from + EVAL_BATCH), null);
-            INDArray probabilities = net.output(batch.getFeatures(), false);
+            INDArray probabilities = Networks.output(net, batch.getFeatures());
             float[][] p = probabilities.toFloatMatrix();
             float[][] y = batch.getLabels().toFloatMatrix();
             for (int i = 0; i < p.length; i++) {

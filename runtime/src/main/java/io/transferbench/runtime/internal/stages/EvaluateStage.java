@@ -6,7 +6,7 @@ import io.transferbench.runtime.internal.engine.Batches;
 import io.transferbench.runtime.internal.engine.Trainer;
 import io.transferbench.runtime.internal.pipeline.StageContext;
 import io.transferbench.runtime.internal.pipeline.StageExecutor;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 
 /** {@code evaluate}: evaluates trained networks on their tasks' evaluation splits. */
 public final class EvaluateStage implements StageExecutor {
@@ -20,7 +20,7 @@ public final class EvaluateStage implements StageExecutor {
     public void run(StageContext context) throws java.io.IOException {
         for (Object value : context.stage().scalars("networks")) {
             String name = (String) value;
-            MultiLayerNetwork net = TrainingLoop.trained(context, name).orElseThrow(() ->
+            Model net = TrainingLoop.trained(context, name).orElseThrow(() ->
                     new IllegalStateException(context.stage().location("networks") + ": network '" + name
                             + "' has not been trained by an earlier stage"));
             String taskName = context.pipeline().networks().get(name).string("task");

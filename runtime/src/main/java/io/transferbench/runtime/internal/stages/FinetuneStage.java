@@ -8,6 +8,8 @@ import io.transferbench.runtime.internal.pipeline.StageExecutor;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -38,16 +40,16 @@ public final class FinetuneStage implements StageExecutor {
 
         TrainingLoop.Start start = TrainingLoop.startOrResume(context, name, () -> newHead(context, from, task, settings, seed));
         TrainingLoop.train(context, name, start, taskName, settings);
-        MultiLayerNetwork net = start.net();
+        Model net = start.net();
         context.state().putNetwork(name, net);
         TrainingLoop.save(context, name, net);
     }
 
     /** The source's backbone with a new, seeded head for the task, optionally with frozen layers. */
-    private static MultiLayerNetwork newHead(StageContext context, String from, TaskData task, TrainingSettings settings,
-                                             long seed) {
+    private static Model newHead(StageContext context, String from, TaskData task, TrainingSettings settings,
+                                 long seed) {
         Section stage = context.stage();
-        MultiLayerNetwork source;
+        Model source;
         try {
             source = TrainingLoop.trained(context, from).orElseThrow(() ->
                     new IllegalStateException(stage.location("from") + ": network '" + from
@@ -57,21 +59,54 @@ public final class FinetuneStage implements StageExecutor {
         }
         // The new head is initialised from ND4J's global generator, not the configuration's seed.
         org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(seed);
-        int outputIndex = source.getnLayers() - 1;
-        long headInputs = ((FeedForwardLayer) source.getLayer(outputIndex).conf().getLayer()).getNIn();
-        TransferLearning.Builder builder = new TransferLearning.Builder(source.clone())
-                .fineTuneConfiguration(new FineTuneConfiguration.Builder().updater(settings.updater()).seed(seed)
-                        .weightDecay(settings.weightDecay()).build());
+        FineTuneConfiguration fineTune = new FineTuneConfiguration.Builder().updater(settings.updater()).seed(seed)
+                .weightDecay(settings.weightDecay()).build();
         int frozen = (int) stage.integer("freeze-layers");
+        if (source instanceof ComputationGraph graph) {
+            return newGraphHead(graph, fineTune, frozen, task);
+        }
+        MultiLayerNetwork net = (MultiLayerNetwork) source;
+        int outputIndex = net.getnLayers() - 1;
+        long headInputs = ((FeedForwardLayer) net.getLayer(outputIndex).conf().getLayer()).getNIn();
+        TransferLearning.Builder builder = new TransferLearning.Builder(net.clone()).fineTuneConfiguration(fineTune);
         if (frozen > 0) {
             builder.setFeatureExtractor(Math.min(frozen, outputIndex) - 1);
         }
-        MultiLayerNetwork net = builder.removeOutputLayer()
-                .addLayer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(headInputs)
-                        .nOut(task.train().classes()).activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER)
-                        .name("output").build())
+        MultiLayerNetwork tuned = builder.removeOutputLayer().addLayer(head(headInputs, task)).build();
+        tuned.setEpochCount(0);
+        return tuned;
+    }
+
+    private static Model newGraphHead(ComputationGraph source, FineTuneConfiguration fineTune, int frozen, TaskData task) {
+        org.deeplearning4j.nn.graph.vertex.GraphVertex output = source.getVertex("output");
+        String input = source.getConfiguration().getVertexInputs().get("output").get(0);
+        long headInputs = ((FeedForwardLayer) output.getLayer().conf().getLayer()).getNIn();
+        TransferLearning.GraphBuilder builder = new TransferLearning.GraphBuilder(source.clone())
+                .fineTuneConfiguration(fineTune);
+        if (frozen > 0) {
+            // the frozen-th layer in forward (topological) order and everything before it
+            java.util.List<String> layers = new java.util.ArrayList<>();
+            for (int index : source.topologicalSortOrder()) {
+                org.deeplearning4j.nn.graph.vertex.GraphVertex v = source.getVertices()[index];
+                if (v.hasLayer() && !v.getVertexName().equals("output")) {
+                    layers.add(v.getVertexName());
+                }
+            }
+            builder.setFeatureExtractor(layers.get(Math.min(frozen, layers.size()) - 1));
+        }
+        // the head keeps the old one's preprocessor (the flattening of the pooled maps)
+        org.deeplearning4j.nn.conf.InputPreProcessor flatten = ((org.deeplearning4j.nn.conf.graph.LayerVertex)
+                source.getConfiguration().getVertices().get("output")).getPreProcessor();
+        ComputationGraph tuned = builder.removeVertexAndConnections("output")
+                .addLayer("output", head(headInputs, task), flatten, input)
+                .setOutputs("output")
                 .build();
-        net.setEpochCount(0);
-        return net;
+        tuned.getConfiguration().setEpochCount(0);
+        return tuned;
+    }
+
+    private static OutputLayer head(long inputs, TaskData task) {
+        return new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(inputs).nOut(task.train().classes())
+                .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).name("output").build();
     }
 }

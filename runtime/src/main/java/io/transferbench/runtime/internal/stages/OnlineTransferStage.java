@@ -18,7 +18,7 @@ import io.transferbench.runtime.internal.engine.Batches;
 import io.transferbench.runtime.internal.engine.Dl4jEngine;
 import io.transferbench.runtime.internal.engine.Dl4jNetworkView;
 import io.transferbench.runtime.internal.engine.FilterSurgery;
-import io.transferbench.runtime.internal.engine.ModelBuilder;
+import io.transferbench.runtime.internal.engine.Networks;
 import io.transferbench.runtime.internal.engine.TrainingSettings;
 import io.transferbench.runtime.internal.pipeline.Checkpoints;
 import io.transferbench.runtime.internal.pipeline.StageContext;
@@ -94,16 +94,15 @@ public final class OnlineTransferStage implements StageExecutor {
                     new Batches(task.eval(), false), TrainingLoop.networkSeed(context.seed(), name),
                     schedule(stage, settings.epochs()));
             if (resume.isPresent()) {
-                m.net = ModelSerializer.restoreMultiLayerNetwork(resume.get().networks().get(name).toFile(), true);
+                m.net = Networks.layerList(Networks.restore(resume.get().networks().get(name)), name, "online transfer");
                 JsonNode s = resume.get().extra().path("schedules").path(name);
                 m.schedule.restore(new TransferSchedule.State(s.path("frequency").asDouble(), s.path("ratio").asDouble(),
                         s.path("nextTransfer").asInt(), s.path("transfers").asInt(),
                         s.path("transfers").asInt() > 0 ? s.path("lastErrorRate").asDouble() : Double.NaN));
             } else {
-                m.net = new MultiLayerNetwork(ModelBuilder.build(network.string("model"), TrainingLoop.inputShape(task),
+                m.net = Networks.layerList(Networks.create(network.string("model"), TrainingLoop.inputShape(task),
                         task.train().classes(), network.number("width"), m.seed, settings.updater(),
-                        settings.weightDecay()));
-                m.net.init();
+                        settings.weightDecay()), name, "online transfer");
             }
             members.add(m);
         }

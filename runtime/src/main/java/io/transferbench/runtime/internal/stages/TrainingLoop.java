@@ -11,7 +11,8 @@ import io.transferbench.runtime.internal.engine.ModelBuilder;
 import io.transferbench.runtime.internal.engine.Trainer;
 import io.transferbench.runtime.internal.engine.TrainingSettings;
 import io.transferbench.runtime.internal.pipeline.StageContext;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
+import io.transferbench.runtime.internal.engine.Networks;
 import org.deeplearning4j.util.ModelSerializer;
 
 import java.io.IOException;
@@ -49,11 +50,11 @@ final class TrainingLoop {
     }
 
     /** A stage's network and how many of the stage's epochs it has already trained. */
-    record Start(MultiLayerNetwork net, int epochsDone) {
+    record Start(Model net, int epochsDone) {
     }
 
     /** The stage's network from its last checkpoint when the stage is resuming; otherwise {@code build}'s. */
-    static Start startOrResume(StageContext context, String network, Supplier<MultiLayerNetwork> build)
+    static Start startOrResume(StageContext context, String network, Supplier<Model> build)
             throws IOException {
         Optional<Checkpoints.StageResume> resume = context.checkpoints().resumePoint(context.index());
         if (resume.isPresent()) {
@@ -61,14 +62,14 @@ final class TrainingLoop {
             if (file == null) {
                 throw new IllegalStateException("the checkpoint has no network '" + network + "'");
             }
-            return new Start(ModelSerializer.restoreMultiLayerNetwork(file.toFile(), true), resume.get().epochs());
+            return new Start(Networks.restore(file), resume.get().epochs());
         }
         return new Start(build.get(), 0);
     }
 
     /** A network an earlier stage trained: in memory, or from {@code models/} when the run was resumed. */
-    static Optional<MultiLayerNetwork> trained(StageContext context, String network) throws IOException {
-        Optional<MultiLayerNetwork> inMemory = context.state().network(network, MultiLayerNetwork.class);
+    static Optional<Model> trained(StageContext context, String network) throws IOException {
+        Optional<Model> inMemory = context.state().network(network, Model.class);
         if (inMemory.isPresent()) {
             return inMemory;
         }
@@ -76,7 +77,7 @@ final class TrainingLoop {
         if (!Files.isRegularFile(saved)) {
             return Optional.empty();
         }
-        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(saved.toFile(), true);
+        Model net = Networks.restore(saved);
         context.state().putNetwork(network, net);
         return Optional.of(net);
     }
@@ -89,7 +90,7 @@ final class TrainingLoop {
     static Evaluation train(StageContext context, String network, Start start, String taskName,
                             TrainingSettings settings) throws IOException {
         Dl4jEngine.start();
-        MultiLayerNetwork net = start.net();
+        Model net = start.net();
         TaskData task = context.state().task(taskName);
         Batches train = new Batches(task.train(), augment(context, taskName));
         Batches eval = new Batches(task.eval(), false);
@@ -107,7 +108,7 @@ final class TrainingLoop {
     }
 
     /** One epoch of one network: EpochStarted, training, evaluation, EpochEnded. */
-    static Evaluation epoch(StageContext context, String network, MultiLayerNetwork net, Batches train, Batches eval,
+    static Evaluation epoch(StageContext context, String network, Model net, Batches train, Batches eval,
                             TrainingSettings settings, int epoch, long seed) {
         context.publish(new EpochStartedEvent(context.stageName(), network, epoch, settings.epochs()));
         long begin = System.nanoTime();
@@ -119,7 +120,7 @@ final class TrainingLoop {
     }
 
     /** Writes {@code models/<network>.zip} atomically: a standalone DL4J model with its updater state. */
-    static Path save(StageContext context, String network, MultiLayerNetwork net) throws IOException {
+    static Path save(StageContext context, String network, Model net) throws IOException {
         Path models = Files.createDirectories(context.runFolder().resolve("models"));
         Path target = models.resolve(network + ".zip");
         Path temp = models.resolve(network + ".zip.tmp");

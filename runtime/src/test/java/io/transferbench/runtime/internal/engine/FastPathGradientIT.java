@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,6 +106,48 @@ class FastPathGradientIT {
                 width, 7, new Sgd(0.1), 0), h, w, c, 5);
         System.out.println(model + " " + h + "x" + w + "x" + c + ": relative gradient difference " + difference);
         assertTrue(difference < 1e-3, model + ": relative gradient difference " + difference);
+    }
+
+    @ParameterizedTest(name = "resnet-20 on {0}x{1}x{2}, width {3}")
+    @CsvSource({"28, 28, 1, 0.5", "32, 32, 3, 0.5"})
+    void resnetHasTheSameGradientsOnTheFastPath(int h, int w, int c, double width) {
+        String before = System.getProperty(PROPERTY);
+        try {
+            System.setProperty(PROPERTY, "false");
+            ComputationGraph fast = new ComputationGraph(ModelBuilder.buildGraph("resnet-20", new ModelBuilder.InputShape(h, w, c),
+                    5, width, 7, new Sgd(0.1), 0));
+            fast.init();
+            System.setProperty(PROPERTY, "true");
+            ComputationGraph plain = new ComputationGraph(ModelBuilder.buildGraph("resnet-20", new ModelBuilder.InputShape(h, w, c),
+                    5, width, 7, new Sgd(0.1), 0));
+            plain.init(fast.params().dup(), true);
+            Object fastHelper = ((org.deeplearning4j.nn.layers.convolution.ConvolutionLayer) fast.getLayer("conv1")).getHelper();
+            Object plainHelper = ((org.deeplearning4j.nn.layers.convolution.ConvolutionLayer) plain.getLayer("conv1")).getHelper();
+            assertNotNull(fastHelper, "helper expected on the fast graph");
+            assertNull(plainHelper, "no helper expected on the plain graph");
+            Nd4j.getRandom().setSeed(11);
+            INDArray x = Nd4j.rand(DataType.FLOAT, 8, h, w, c);
+            INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 5);
+            for (int i = 0; i < 8; i++) {
+                y.putScalar(i, i % 5, 1f);
+            }
+            INDArray gFast = graphGradient(fast, x, y);
+            INDArray gPlain = graphGradient(plain, x, y);
+            assertTrue(finite(gFast) && finite(gPlain), "finite gradients");
+            double scale = Math.max(Math.max(gFast.norm2Number().doubleValue(), gPlain.norm2Number().doubleValue()), 1e-12);
+            double difference = gFast.sub(gPlain).norm2Number().doubleValue() / scale;
+            System.out.println("resnet-20 " + h + "x" + w + "x" + c + ": relative gradient difference " + difference);
+            assertTrue(difference < 1e-3, "resnet-20: relative gradient difference " + difference);
+        } finally {
+            System.setProperty(PROPERTY, before == null ? "false" : before);
+        }
+    }
+
+    private static INDArray graphGradient(ComputationGraph net, INDArray x, INDArray y) {
+        net.setInputs(x.dup());
+        net.setLabels(y.dup());
+        net.computeGradientAndScore();
+        return net.gradient().gradient().dup();
     }
 
     @Test

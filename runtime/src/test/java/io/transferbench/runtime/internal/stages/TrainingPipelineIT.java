@@ -111,6 +111,34 @@ class TrainingPipelineIT {
     }
 
     @Test
+    void aResidualNetworkPretrainsAndFinetunesWithAFrozenStem() throws Exception {
+        Path output = dir.resolve("resnet");
+        Path d = Files.writeString(dir.resolve("resnet.yaml"), String.join("\n",
+                "name: resnet",
+                "seed: 5",
+                "output: " + output,
+                "tasks:",
+                "  source: {dataset: fashion-mnist, path: " + data + ", classes: [0, 1, 2, 3, 4]}",
+                "  target: {dataset: fashion-mnist, path: " + data + ", classes: [5, 6, 7]}",
+                "networks:",
+                "  base: {model: resnet-20, task: source, width: 0.25}",
+                "  transferred: {model: resnet-20, task: target, width: 0.25}",
+                "stages:",
+                "  - {type: pretrain, network: base, epochs: 1, batch-size: 32}",
+                "  - {type: finetune, from: base, network: transferred, epochs: 1, batch-size: 32, freeze-layers: 2}",
+                ""));
+        String[] r = run(d);
+        assertEquals("0", r[0], r[1] + r[2]);
+        Path run = onlyRunFolder(output);
+        org.deeplearning4j.nn.graph.ComputationGraph tuned = ModelSerializer.restoreComputationGraph(
+                run.resolve("models/transferred.zip").toFile());
+        assertEquals(3, tuned.getOutputLayer(0).getParam("b").length(), "the new head has the target task's 3 classes");
+        assertTrue(tuned.getLayer("conv1_bn") instanceof org.deeplearning4j.nn.layers.FrozenLayer,
+                "the first two layers (stem conv and its batch norm) are frozen");
+        assertTrue(!(tuned.getLayer("s1b1_conv1") instanceof org.deeplearning4j.nn.layers.FrozenLayer));
+    }
+
+    @Test
     void missingDataIsBadInputNamingTheFileAndTheRemedy() throws IOException {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         Path d = Files.writeString(dir.resolve("nodata.yaml"), String.join("\n",

@@ -1,0 +1,86 @@
+package io.transferbench.runtime.internal.engine;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.zip.ZipFile;
+
+/**
+ * What training needs from either kind of DL4J network: layer lists ({@link MultiLayerNetwork}) and
+ * graphs with skip connections ({@link ComputationGraph}). They share no interface for these calls.
+ */
+public final class Networks {
+
+    private Networks() {
+    }
+
+    /** A new, initialised network of a model the descriptor names. */
+    public static Model create(String model, ModelBuilder.InputShape input, int classes, double width, long seed,
+                               IUpdater updater, double weightDecay) {
+        if (ModelBuilder.isGraph(model)) {
+            ComputationGraph graph = new ComputationGraph(ModelBuilder.buildGraph(model, input, classes, width, seed,
+                    updater, weightDecay));
+            graph.init();
+            return graph;
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(ModelBuilder.build(model, input, classes, width, seed, updater,
+                weightDecay));
+        net.init();
+        return net;
+    }
+
+    static void fit(Model net, DataSet batch) {
+        if (net instanceof MultiLayerNetwork m) {
+            m.fit(batch);
+        } else {
+            ((ComputationGraph) net).fit(batch);
+        }
+    }
+
+    static void endEpoch(Model net) {
+        if (net instanceof MultiLayerNetwork m) {
+            m.incrementEpochCount();
+        } else {
+            ((ComputationGraph) net).incrementEpochCount();
+        }
+    }
+
+    static INDArray output(Model net, INDArray features) {
+        if (net instanceof MultiLayerNetwork m) {
+            return m.output(features, false);
+        }
+        return ((ComputationGraph) net).outputSingle(false, features);
+    }
+
+    /** Reads a model written by {@link ModelSerializer}, whichever kind it is, with its updater state. */
+    public static Model restore(Path file) throws IOException {
+        boolean graph;
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            var entry = zip.getEntry("configuration.json");
+            if (entry == null) {
+                throw new IOException(file + " is not a DL4J model (no configuration.json inside)");
+            }
+            String json = new String(zip.getInputStream(entry).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            graph = json.contains("\"vertices\"");
+        }
+        return graph ? ModelSerializer.restoreComputationGraph(file.toFile(), true)
+                : ModelSerializer.restoreMultiLayerNetwork(file.toFile(), true);
+    }
+
+    /** A layer-list network, or a clear error naming what needs one. */
+    public static MultiLayerNetwork layerList(Model net, String network, String purpose) {
+        if (net instanceof MultiLayerNetwork m) {
+            return m;
+        }
+        throw new IllegalStateException("network '" + network + "' has skip connections (a residual model); " + purpose
+                + " works on plain conv chains (small-cnn, bench-cnn, vgg-11, vgg-16) only");
+    }
+
+}
