@@ -34,6 +34,11 @@ class ResumeIT {
     Path dir;
 
     private Path descriptor(Path data, Path output) throws IOException {
+        return descriptor(data, output, "");
+    }
+
+    /** The pretrain/finetune pipeline, plus {@code extraStage} (a YAML list item) when not empty. */
+    private Path descriptor(Path data, Path output, String extraStage) throws IOException {
         return Files.writeString(dir.resolve("resume-" + output.getFileName() + ".yaml"), String.join("\n",
                 "name: resumable",
                 "seed: 9",
@@ -48,6 +53,7 @@ class ResumeIT {
                 "  - {type: pretrain, network: base, epochs: 8, batch-size: 32, learning-rate: 0.01,"
                         + " lr-schedule: cosine, checkpoint-every: 2}",
                 "  - {type: finetune, from: base, network: transferred, epochs: 2, batch-size: 32, checkpoint-every: 1}",
+                extraStage,
                 ""));
     }
 
@@ -104,32 +110,7 @@ class ResumeIT {
     void aKilledRunResumesToTheSameResultsAsAnUninterruptedOne() throws Exception {
         Path data = SquaresData.write(dir.resolve("data"));
         Path killedRoot = dir.resolve("killed");
-        Process child = startChild(descriptor(data, killedRoot), dir.resolve("child.log"));
-        Path state = null;
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        boolean killed = false;
-        try {
-            while (System.nanoTime() < deadline && child.isAlive()) {
-                if (state == null && Files.isDirectory(killedRoot)) {
-                    try (Stream<Path> s = Files.list(killedRoot)) {
-                        state = s.findFirst().map(p -> p.resolve("checkpoints/state.json")).orElse(null);
-                    }
-                }
-                if (state != null && Files.isRegularFile(state)) {
-                    JsonNode n = JSON.readTree(Files.readString(state));
-                    if (n.path("completedStages").asInt() == 0 && n.path("epochs").asInt() >= 4) {
-                        child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-                        killed = true;
-                        break;
-                    }
-                }
-                Thread.sleep(10);
-            }
-        } finally {
-            child.destroyForcibly();
-        }
-        assertTrue(killed, "the child run must be killed in the middle of pretraining; its log:\n"
-                + Files.readString(dir.resolve("child.log")));
+        killDuring(descriptor(data, killedRoot), killedRoot, 0, 4);
         Path killedRun = onlyChild(killedRoot);
         assertFalse(Files.exists(killedRun.resolve("summary.json")), "the killed run did not finish");
         int epochsAtKill = (int) Files.readAllLines(killedRun.resolve("metrics.csv")).stream()
@@ -153,6 +134,69 @@ class ResumeIT {
         JsonNode b = JSON.readTree(killedRun.resolve("summary.json").toFile()).path("networks");
         assertEquals(a, b, "same final metrics");
         assertEquals(8 + 2 + 1, metricsWithoutTime(killedRun).size(), "header, 8 pretrain and 2 finetune epochs");
+    }
+
+    /** Runs the pipeline in a child JVM and kills it once stage {@code stage} has a checkpoint at {@code epochs} or later. */
+    private void killDuring(Path descriptor, Path killedRoot, int stage, int epochs) throws Exception {
+        Path log = dir.resolve("child-" + killedRoot.getFileName() + ".log");
+        Process child = startChild(descriptor, log);
+        Path state = null;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+        boolean killed = false;
+        try {
+            while (System.nanoTime() < deadline && child.isAlive()) {
+                if (state == null && Files.isDirectory(killedRoot)) {
+                    try (Stream<Path> s = Files.list(killedRoot)) {
+                        state = s.findFirst().map(p -> p.resolve("checkpoints/state.json")).orElse(null);
+                    }
+                }
+                if (state != null && Files.isRegularFile(state)) {
+                    JsonNode n = JSON.readTree(Files.readString(state));
+                    if (n.path("completedStages").asInt() == stage && n.path("epochs").asInt() >= epochs) {
+                        child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                        killed = true;
+                        break;
+                    }
+                }
+                Thread.sleep(10);
+            }
+        } finally {
+            child.destroyForcibly();
+        }
+        assertTrue(killed, "the child run must be killed in the middle of stage " + (stage + 1) + "; its log:\n"
+                + Files.readString(log));
+    }
+
+    @Test
+    void aRunKilledDuringOnlineTransferResumesWithItsSchedules() throws Exception {
+        Path data = SquaresData.write(dir.resolve("data"));
+        String online = "  - {name: online, type: online-transfer, networks: [base, transferred], epochs: 6, batch-size: 32,"
+                + " checkpoint-every: 2, frequency: {initial: 1, rule: rule-1}, ratio: {initial: 20, rule: rule-2}}";
+        Path killedRoot = dir.resolve("killed-online");
+        killDuring(descriptor(data, killedRoot, online), killedRoot, 2, 2);
+        Path killedRun = onlyChild(killedRoot);
+        String[] resumed = cli("resume", killedRun.toString());
+        assertEquals("0", resumed[0], resumed[1] + resumed[2]);
+
+        Path straightRoot = dir.resolve("straight-online");
+        assertEquals("0", cli("run", descriptor(data, straightRoot, online).toString())[0]);
+        Path straightRun = onlyChild(straightRoot);
+        assertEquals(metricsWithoutTime(straightRun), metricsWithoutTime(killedRun));
+        List<String> straightEvents = detailedEvents(straightRun);
+        assertTrue(straightEvents.stream().anyMatch(e -> e.startsWith("ScheduleAdjusted")), "the rules were at work");
+        assertEquals(straightEvents, detailedEvents(killedRun),
+                "transfers, moved filters and schedule changes equal the uninterrupted run's");
+    }
+
+    /** Events with the fields that matter for transfers, times left out. */
+    private static List<String> detailedEvents(Path run) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("events.jsonl"))) {
+            com.fasterxml.jackson.databind.node.ObjectNode n = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(line);
+            n.remove(List.of("time", "seconds", "path", "runId"));
+            out.add(n.path("type").asText() + " " + n);
+        }
+        return out;
     }
 
     @Test
