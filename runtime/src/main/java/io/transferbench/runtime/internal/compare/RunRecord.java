@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one run folder says about each of its stages, recounted from {@code events.jsonl} alone: each
+ * What one run folder says about each of its finished stages, recounted from {@code events.jsonl} alone
+ * (a stage still running, interrupted or failed is left out, its numbers not being final): each
  * network's final error rate in the stage, the transfers it received, and the stage's wall time; plus
  * the stage's resolved settings from {@code descriptor.yaml}.
  */
@@ -52,6 +53,8 @@ public record RunRecord(Path folder, String pipeline, int trial, List<StageRecor
         Map<String, Map<String, double[]>> last = new LinkedHashMap<>(); // stage -> network -> {error, epoch}
         Map<String, Map<String, int[]>> transfers = new LinkedHashMap<>();
         Map<String, Map<String, long[]>> filters = new LinkedHashMap<>();
+        java.util.Set<String> finished = new java.util.LinkedHashSet<>();
+        String lastStarted = null;
         int lineNumber = 0;
         for (String line : Files.readAllLines(folder.resolve("events.jsonl"), StandardCharsets.UTF_8)) {
             lineNumber++;
@@ -71,10 +74,19 @@ public record RunRecord(Path folder, String pipeline, int trial, List<StageRecor
                     pipeline = e.path("pipeline").asText(pipeline);
                     trial = e.path("trial").asInt(1);
                 }
-                case "StageStarted" -> types.put(stage, e.path("stageType").asText());
+                case "StageStarted" -> {
+                    types.put(stage, e.path("stageType").asText());
+                    lastStarted = stage;
+                }
                 case "StageFinished" -> {
                     types.putIfAbsent(stage, e.path("stageType").asText());
                     seconds.merge(stage, e.path("seconds").asDouble(), Double::sum);
+                    finished.add(stage);
+                }
+                case "RunFinished" -> {
+                    if (!e.path("succeeded").asBoolean(true) && lastStarted != null) {
+                        finished.remove(lastStarted); // the stage that failed
+                    }
                 }
                 case "EpochEnded" -> last.computeIfAbsent(stage, k -> new LinkedHashMap<>()).put(e.path("network").asText(),
                         new double[] {e.path("errorRate").asDouble(), e.path("epoch").asInt()});
@@ -94,6 +106,9 @@ public record RunRecord(Path folder, String pipeline, int trial, List<StageRecor
         }
         List<StageRecord> stages = new ArrayList<>();
         for (Map.Entry<String, String> s : types.entrySet()) {
+            if (!finished.contains(s.getKey())) {
+                continue; // still running, interrupted or failed: its numbers are not final
+            }
             Map<String, NetworkRecord> networks = new LinkedHashMap<>();
             last.getOrDefault(s.getKey(), Map.of()).forEach((network, v) -> networks.put(network, new NetworkRecord(network,
                     v[0], (int) v[1], transfers.getOrDefault(s.getKey(), Map.of()).getOrDefault(network, new int[1])[0],

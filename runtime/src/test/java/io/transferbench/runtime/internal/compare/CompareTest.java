@@ -82,6 +82,18 @@ class CompareTest {
     }
 
     @Test
+    void stagesThatDidNotFinishAreLeftOut() throws IOException {
+        Path folder = run("r3", 3, 20, 10, 3, 100);
+        List<String> lines = new ArrayList<>(Files.readAllLines(folder.resolve("events.jsonl")));
+        // cut the run inside stage "none": its last epoch and the end are missing
+        int cut = lines.indexOf(lines.stream().filter(l -> l.contains("\"stage\":\"none\"") && l.contains("EpochEnded"))
+                .findFirst().orElseThrow());
+        Files.write(folder.resolve("events.jsonl"), lines.subList(0, cut));
+        RunRecord record = RunRecord.read(folder);
+        assertEquals(List.of("scratch"), record.stages().stream().map(RunRecord.StageRecord::name).toList());
+    }
+
+    @Test
     void theCommandFindsRunFoldersUnderAParentAndWritesMarkdownAndCsv() throws IOException {
         run("r1", 1, 20, 10, 3, 100);
         run("r2", 2, 22, 14, 5, 110);
