@@ -1,0 +1,102 @@
+package io.transferbench.runtime.internal.stages;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.transferbench.api.schedule.AdjustmentRuleFactory;
+import io.transferbench.runtime.PluginJar;
+import io.transferbench.runtime.internal.cli.TransferbenchCommand;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * docs/plugin-guide.md's own example, taken from the Markdown as written: compiled, packed with its
+ * module-info and services file, dropped into a plugins folder, named in a descriptor, and seen
+ * adjusting the schedule in the events. If the guide's code stops compiling or working, this fails.
+ */
+class PluginGuideIT {
+
+    private static final Pattern BLOCK = Pattern.compile("```(\\w*)\\n(.*?)```", Pattern.DOTALL);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theGuidesRuleCompilesLoadsAndChangesTheSchedule() throws Exception {
+        String guide = Files.readString(Path.of("..", "docs", "plugin-guide.md"));
+        List<String> java = new ArrayList<>();
+        String services = null;
+        Matcher m = BLOCK.matcher(guide);
+        while (m.find()) {
+            if (m.group(1).equals("java")) {
+                java.add(m.group(2));
+            } else if (m.group(2).startsWith("# src/main/resources/META-INF/services/")) {
+                services = m.group(2);
+            }
+        }
+        assertEquals(2, java.size(), "the guide shows the rule and its module-info");
+        String rule = java.get(0);
+        String moduleInfo = java.get(1);
+        assertTrue(moduleInfo.contains("module org.lab.rules"), moduleInfo);
+        assertTrue(services != null && services.contains(AdjustmentRuleFactory.class.getName()), "services block");
+        String provider = services.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).findFirst().orElseThrow().trim();
+
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        new PluginJar().source(provider, rule).moduleInfo(moduleInfo).service(AdjustmentRuleFactory.class, provider)
+                .writeTo(plugins.resolve("lab-rules.jar"));
+
+        Path data = SquaresData.write(dir.resolve("data"));
+        // the guide's own descriptor line: frequency: {initial: 25, rule: {id: factor, factor: 1.5}}, scaled down
+        Path descriptor = Files.writeString(dir.resolve("guide.yaml"), String.join("\n",
+                "name: guide",
+                "output: " + dir.resolve("runs"),
+                "tasks:",
+                "  first: {dataset: fashion-mnist, path: " + data + ", classes: [0, 1, 2, 3, 4]}",
+                "  second: {dataset: fashion-mnist, path: " + data + ", classes: [5, 6, 7, 8, 9]}",
+                "networks:",
+                "  a: {model: small-cnn, task: first}",
+                "  b: {model: small-cnn, task: second}",
+                "stages:",
+                "  - {name: transfer, type: online-transfer, networks: [a, b], epochs: 4, batch-size: 32,",
+                "     frequency: {initial: 1, rule: {id: factor, factor: 1.5}}}",
+                ""));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = TransferbenchCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute("--plugins-dir", plugins.toString(), "run", descriptor.toString());
+        assertEquals(0, code, out + "\n" + err);
+
+        Path run;
+        try (Stream<Path> s = Files.list(dir.resolve("runs"))) {
+            run = s.findFirst().orElseThrow();
+        }
+        List<JsonNode> adjusted = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : Files.readAllLines(run.resolve("events.jsonl"))) {
+            JsonNode e = json.readTree(line);
+            if (e.path("type").asText().equals("ScheduleAdjusted") && e.path("parameter").asText().equals("FREQUENCY")) {
+                adjusted.add(e);
+            }
+        }
+        assertFalse(adjusted.isEmpty(), "the second transfer adjusts e");
+        for (JsonNode a : adjusted) {
+            assertEquals("factor", a.path("rule").asText());
+            double old = a.path("oldValue").asDouble();
+            double expected = a.path("errorRateDiff").asDouble() < 0 ? old * 1.5 : old / 1.5;
+            assertEquals(expected, a.path("rawValue").asDouble(), 1e-9, "the guide's formula with factor 1.5");
+        }
+    }
+}
