@@ -126,7 +126,7 @@ class MalformedDescriptorTest {
                 Arguments.of("single class", replaceLine(6, "    classes: [3]"),
                         "p.yaml:6:14: tasks.source.classes: expected at least 2 items, found 1"),
                 Arguments.of("unknown model", replaceLine(8, "  a: {model: vgg-19, task: source}"),
-                        "p.yaml:8:14: networks.a.model: expected one of small-cnn, bench-cnn, vgg-11, vgg-16, found the text 'vgg-19'"),
+                        "p.yaml:8:14: networks.a.model: expected one of small-cnn, bench-cnn, vgg-11, vgg-16, resnet-20, found the text 'vgg-19'; did you mean 'vgg-11'?"),
                 Arguments.of("unknown task reference", replaceLine(8, "  a: {model: small-cnn, task: sorce}"),
                         "p.yaml:8:31: networks.a.task: unknown task 'sorce'; did you mean 'source'?; defined tasks: source"),
                 Arguments.of("misspelt stage type", replaceLine(11, "  - type: online-transfr"),
