@@ -53,9 +53,7 @@ final class ResumeCommand implements Callable<Integer> {
         }
         try {
             RunOutcome outcome = runner.resume(d, runFolder, tasks);
-            root.out().println((outcome.succeeded() ? "finished: " : "FAILED: ") + outcome.runFolder());
-            RunCommand.printSummary(root, outcome.runFolder().resolve("summary.json"));
-            outcome.failure().ifPresent(f -> root.err().println("error: " + f));
+            RunCommand.report(root, outcome);
             return outcome.succeeded() ? TransferbenchCommand.OK : TransferbenchCommand.FAILED;
         } catch (IOException e) {
             root.err().println("error: cannot resume " + runFolder + ": " + e.getMessage());

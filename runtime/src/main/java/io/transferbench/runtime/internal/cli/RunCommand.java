@@ -54,9 +54,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             int failed = 0;
             for (RunOutcome outcome : runner.run(d, tasks)) {
-                root.out().println((outcome.succeeded() ? "finished: " : "FAILED: ") + outcome.runFolder());
-                printSummary(outcome.runFolder().resolve("summary.json"));
-                outcome.failure().ifPresent(f -> root.err().println("error: " + f));
+                report(root, outcome);
                 failed += outcome.succeeded() ? 0 : 1;
             }
             return failed == 0 ? TransferbenchCommand.OK : TransferbenchCommand.FAILED;
@@ -66,11 +64,14 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    void printSummary(Path summary) throws IOException {
-        printSummary(root, summary);
+    /** The run folder, each network's final result from its summary.json, and the failure if any. */
+    static void report(TransferbenchCommand root, RunOutcome outcome) throws IOException {
+        root.out().println((outcome.succeeded() ? "finished: " : "FAILED: ") + outcome.runFolder());
+        printSummary(root, outcome.runFolder().resolve("summary.json"));
+        outcome.failure().ifPresent(f -> root.err().println("error: " + f));
     }
 
-    static void printSummary(TransferbenchCommand root, Path summary) throws IOException {
+    private static void printSummary(TransferbenchCommand root, Path summary) throws IOException {
         if (!java.nio.file.Files.isRegularFile(summary)) {
             return;
         }

@@ -53,7 +53,7 @@ public final class Checkpoints {
     }
 
     /** What {@code state.json} holds. */
-    record State(int trial, int completedStages, int stage, int epochs, Map<String, String> networks,
+    record State(int trial, int completedStages, int epochs, Map<String, String> networks,
                  JsonNode extra, long eventsBytes, long metricsBytes, double elapsedSeconds, boolean finished,
                  int sequence) {
     }
@@ -100,7 +100,7 @@ public final class Checkpoints {
         JsonNode n = JSON.readTree(file.toFile());
         Map<String, String> networks = new LinkedHashMap<>();
         n.path("networks").fields().forEachRemaining(e -> networks.put(e.getKey(), e.getValue().asText()));
-        return new State(n.path("trial").asInt(1), n.path("completedStages").asInt(), n.path("stage").asInt(),
+        return new State(n.path("trial").asInt(1), n.path("completedStages").asInt(),
                 n.path("epochs").asInt(), networks, n.path("extra"), n.path("eventsBytes").asLong(),
                 n.path("metricsBytes").asLong(), n.path("elapsedSeconds").asDouble(), n.path("finished").asBoolean(),
                 n.path("sequence").asInt());
@@ -168,7 +168,7 @@ public final class Checkpoints {
         }
         context.publish(new CheckpointWrittenEvent(context.stageName(), epochs,
                 runFolder.relativize(dir).toString().replace('\\', '/')));
-        writeState(new State(trial, context.index(), context.index(), epochs, files, JSON.valueToTree(extra),
+        writeState(new State(trial, context.index(), epochs, files, JSON.valueToTree(extra),
                 size("events.jsonl"), size("metrics.csv"), elapsedSeconds(), false, next));
         sequence = next;
         removeFoldersExcept(next);
@@ -176,14 +176,14 @@ public final class Checkpoints {
 
     /** Records that stages {@code 0..index} are complete (their networks are in {@code models/}). */
     void stageCompleted(int index) throws IOException {
-        writeState(new State(trial, index + 1, index + 1, 0, Map.of(), JSON.createObjectNode(), size("events.jsonl"),
+        writeState(new State(trial, index + 1, 0, Map.of(), JSON.createObjectNode(), size("events.jsonl"),
                 size("metrics.csv"), elapsedSeconds(), false, sequence));
         removeFoldersExcept(-1);
     }
 
     /** Marks the run as finished; a later {@code resume} has nothing to do. */
     void finished(int stages) throws IOException {
-        writeState(new State(trial, stages, stages, 0, Map.of(), JSON.createObjectNode(), size("events.jsonl"),
+        writeState(new State(trial, stages, 0, Map.of(), JSON.createObjectNode(), size("events.jsonl"),
                 size("metrics.csv"), elapsedSeconds(), true, sequence));
     }
 
@@ -197,7 +197,6 @@ public final class Checkpoints {
         ObjectNode n = JSON.createObjectNode();
         n.put("trial", state.trial());
         n.put("completedStages", state.completedStages());
-        n.put("stage", state.stage());
         n.put("epochs", state.epochs());
         n.set("networks", JSON.valueToTree(state.networks()));
         n.set("extra", state.extra() == null ? JSON.createObjectNode() : state.extra());

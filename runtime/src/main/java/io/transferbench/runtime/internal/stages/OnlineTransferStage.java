@@ -163,18 +163,15 @@ public final class OnlineTransferStage implements StageExecutor {
             return;
         }
         // senders as they were at the end of the epoch, before this epoch's transfers
+        Map<Member, Member> senders = new LinkedHashMap<>();
+        receivers.forEach(r -> senders.put(r, sender(members, r, senderRule)));
         Map<String, MultiLayerNetwork> before = new LinkedHashMap<>();
-        Set<String> senders = new HashSet<>();
-        for (Member r : receivers) {
-            senders.add(sender(members, r, senderRule).name);
-        }
-        for (Member m : members) {
-            if (senders.contains(m.name)) {
-                before.put(m.name, receivers.stream().anyMatch(r -> r.name.equals(m.name)) ? m.net.clone() : m.net);
-            }
+        for (Member s : senders.values()) {
+            // only a sender that also receives this epoch changes before it sends: keep its state as it was
+            before.computeIfAbsent(s.name, k -> receivers.contains(s) ? s.net.clone() : s.net);
         }
         for (Member receiver : receivers) {
-            Member sender = sender(members, receiver, senderRule);
+            Member sender = senders.get(receiver);
             double errorRate = receiver.last.errorRate();
             context.publish(new TransferPointReachedEvent(context.stageName(), receiver.name, sender.name, epoch,
                     receiver.schedule.transfers() + 1, errorRate));
