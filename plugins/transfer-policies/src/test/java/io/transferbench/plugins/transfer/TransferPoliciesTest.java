@@ -39,6 +39,16 @@ class TransferPoliciesTest {
     }
 
     @Test
+    void replacementWithinOneNetwork() {
+        // a replacement is a transfer from a network to itself: the same scores on both sides
+        TransferRequest self = new TransferRequest(LAYER, SENDER, SENDER, 2); // best 1, 3; worst 2, 4
+        assertEquals(List.of(new FilterPair(1, 2), new FilterPair(3, 4)),
+                new DuplicateTopTransfer().create(ComponentParameters.of("duplicate-top", Map.of(), 0)).choose(self));
+        assertEquals(List.of(new FilterPair(1, 2), new FilterPair(1, 4)),
+                new TopOneTransfer().create(ComponentParameters.of("top-one", Map.of(), 0)).choose(self));
+    }
+
+    @Test
     void sameIndexKeepsThePosition() {
         assertEquals(List.of(new FilterPair(1, 1), new FilterPair(3, 3)), choose(new SameIndexTransfer(), 2, 0));
     }

@@ -67,14 +67,25 @@ final class ValidateCommand implements Callable<Integer> {
         List<Section> stages = d.stages();
         for (int i = 0; i < stages.size(); i++) {
             Section stage = stages.get(i);
-            if (!stage.string("type").equals("online-transfer")) {
-                continue;
-            }
             String name = PipelineDescriptor.stageName(stage, i);
-            line(name, "importance", stage.component("importance"));
-            line(name, "policy", stage.component("policy"));
-            line(name, "frequency.rule", stage.section("frequency").component("rule"));
-            line(name, "ratio.rule", stage.section("ratio").component("rule"));
+            switch (stage.string("type")) {
+                case "online-transfer" -> {
+                    line(name, "importance", stage.component("importance"));
+                    line(name, "policy", stage.component("policy"));
+                    line(name, "frequency.rule", stage.section("frequency").component("rule"));
+                    line(name, "ratio.rule", stage.section("ratio").component("rule"));
+                }
+                case "prune" -> {
+                    line(name, "importance", stage.component("importance"));
+                    line(name, "controller", stage.component("controller"));
+                }
+                case "replace-filters" -> {
+                    line(name, "importance", stage.component("importance"));
+                    line(name, "method", stage.component("method"));
+                }
+                default -> {
+                }
+            }
         }
         for (ResolvedComponent listener : d.root().components("listeners")) {
             line("pipeline", "listener", listener);

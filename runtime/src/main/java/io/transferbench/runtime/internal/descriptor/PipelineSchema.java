@@ -129,6 +129,10 @@ public final class PipelineSchema {
                         + "stage); `transferbench resume` continues an interrupted run from the last one.", 0.0, 100000.0), 5L),
         };
 
+        Field[] retraining = Arrays.stream(training).map(f -> f.name().equals("epochs")
+                ? required("epochs", integer("Epochs of retraining afterwards; 0 keeps the network as the stage left it "
+                + "(to measure the drop before recovery).", 0.0, 100000.0)) : f).toArray(Field[]::new);
+
         Map<String, ObjectSchema> stages = new LinkedHashMap<>();
         stages.put("pretrain", stage("pretrain", "Train a network from scratch on its task.", List.of(), training,
                 required("network", new ReferenceSchema("The network to train.", "networks"))));
@@ -141,6 +145,32 @@ public final class PipelineSchema {
         stages.put("evaluate", stage("evaluate", "Evaluate networks on their tasks' evaluation splits.", List.of(), new Field[0],
                 required("networks", new ListSchema("The networks to evaluate.",
                         new ReferenceSchema("A network.", "networks"), 1, true))));
+
+        stages.put("prune", stage("prune", "Compress a copy of a trained network as a compression controller decides: "
+                        + "trials mask filters, removals take them out physically (the next layer loses the matching "
+                        + "inputs); then retrain for the stage's epochs.", List.of(PipelineSchema::checkFinetuneSource),
+                retraining,
+                required("from", new ReferenceSchema("The trained network that is compressed (it stays as it was).", "networks")),
+                required("network", new ReferenceSchema("The compressed network: its entry gives the task it is retrained "
+                        + "and evaluated on (the source's task, or one with as many classes).", "networks")),
+                withDefault("importance", component("The filter importance metric that ranks filters for the controller.",
+                        ComponentKind.IMPORTANCE_METRIC), "hrank"),
+                withDefault("controller", component("The compression controller: one-shot, iterative or rl.",
+                        ComponentKind.COMPRESSION_CONTROLLER), "one-shot"),
+                withDefault("search-images", integer("Training images (a seeded random subset) on which trials and steps "
+                        + "are measured, so the evaluation split stays unseen.", 10.0, null), 1000L)));
+        stages.put("replace-filters", stage("replace-filters", "In a copy of a trained network, overwrite each conv layer's "
+                        + "least important filters with copies of important ones, then retrain (filter replacement "
+                        + "before pruning).", List.of(PipelineSchema::checkFinetuneSource), retraining,
+                required("from", new ReferenceSchema("The trained network whose copy gets the replacements.", "networks")),
+                required("network", new ReferenceSchema("The network with replaced filters: its entry gives the task it is "
+                        + "retrained on.", "networks")),
+                withDefault("importance", component("The filter importance metric.", ComponentKind.IMPORTANCE_METRIC), "hrank"),
+                withDefault("method", component("How copies are paired: duplicate-top (each top filter copied once) or "
+                        + "top-one (all copies of the single best); any transfer policy.", ComponentKind.TRANSFER_POLICY),
+                        "duplicate-top"),
+                withDefault("ratio", number("Percent of each conv layer's filters replaced (rounded half-even).", 0.0, 50.0),
+                        10.0)));
 
         ObjectSchema frequency = object("Transfer frequency e: epochs between a network's transfers.",
                 List.of(PipelineSchema::checkBounds),
@@ -238,8 +268,8 @@ public final class PipelineSchema {
         Object from = ((YamlNode.Scalar) stage.entries().get("from").value()).value();
         YamlNode to = stage.entries().get("network").value();
         if (from.equals(((YamlNode.Scalar) to).value())) {
-            c.problem(to.location(), "network", "must differ from 'from': fine-tuning creates a new network from '"
-                    + from + "'");
+            c.problem(to.location(), "network", "must differ from 'from': this stage creates a new network from '"
+                    + from + "', which stays as it was");
         }
     }
 

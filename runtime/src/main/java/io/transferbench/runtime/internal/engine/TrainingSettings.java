@@ -41,7 +41,7 @@ public record TrainingSettings(int epochs, int batchSize, String optimizer, doub
     }
 
     private ISchedule learningRateSchedule() {
-        if (schedule.equals("constant")) {
+        if (schedule.equals("constant") || epochs == 0) {
             return null;
         }
         Map<Integer, Double> values = new HashMap<>();

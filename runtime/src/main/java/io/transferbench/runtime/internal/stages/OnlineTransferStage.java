@@ -218,7 +218,7 @@ public final class OnlineTransferStage implements StageExecutor {
     }
 
     /** A policy's answer, checked against the API's contract so a faulty plugin fails loudly. */
-    private static List<FilterPair> checked(List<FilterPair> pairs, TransferRequest request) {
+    static List<FilterPair> checked(List<FilterPair> pairs, TransferRequest request) {
         int filters = request.layer().filters();
         if (pairs.size() != request.count()) {
             throw new IllegalStateException("transfer policy returned " + pairs.size() + " pairs for layer "

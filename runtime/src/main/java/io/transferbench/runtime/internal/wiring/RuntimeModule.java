@@ -16,6 +16,8 @@ import io.transferbench.runtime.internal.stages.EvaluateStage;
 import io.transferbench.runtime.internal.stages.OnlineTransferStage;
 import io.transferbench.runtime.internal.stages.FinetuneStage;
 import io.transferbench.runtime.internal.stages.PretrainStage;
+import io.transferbench.runtime.internal.stages.PruneStage;
+import io.transferbench.runtime.internal.stages.ReplaceFiltersStage;
 
 /**
  * Wires the runtime. Discovered factories are bound by id with {@code toInstance}, so Guice never
@@ -45,6 +47,8 @@ public final class RuntimeModule extends AbstractModule {
         stages.addBinding().toInstance(new FinetuneStage());
         stages.addBinding().toInstance(new EvaluateStage());
         stages.addBinding().toInstance(new OnlineTransferStage());
+        stages.addBinding().toInstance(new PruneStage());
+        stages.addBinding().toInstance(new ReplaceFiltersStage());
     }
 
     private <F extends ComponentFactory<?>> void bindFactories(ComponentKind kind, Class<F> type) {

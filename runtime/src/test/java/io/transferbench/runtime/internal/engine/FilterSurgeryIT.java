@@ -121,9 +121,22 @@ class FilterSurgeryIT {
         // conv1 3*3*1*12+12 = 120, conv2 3*3*12*24+24 = 2616, dense 7*7*24*64+64 = 75328, output 650
         // multiply-adds: 28*28*108 = 84672, 14*14*2592 = 508032, 1176*64 = 75264, 640
         assertEquals(new NetworkCost(78_714, 668_608), NetworkCost.of(pruned, MNIST));
+        // the controllers' cost model counts masked filters as removal would
+        boolean[] conv1 = {false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true};
+        boolean[] conv2 = new boolean[32];
+        for (int f = 0; f < 32; f++) {
+            conv2[f] = f % 4 != 0;
+        }
+        assertEquals(new NetworkCost(78_714, 668_608), NetworkCost.of(net, MNIST, Map.of("conv1", conv1, "conv2", conv2)));
 
         MultiLayerNetwork vgg = network("vgg-11", 0.125, 1);
         assertEquals(vgg.numParams(), NetworkCost.of(vgg, MNIST).parameters(), "batch norm counts 4 per channel");
+        boolean[] kept = new boolean[new Dl4jNetworkView("v", vgg, null, null).convLayers().get(1).filters()];
+        java.util.Arrays.fill(kept, true);
+        kept[0] = false;
+        kept[kept.length - 1] = false;
+        assertEquals(NetworkCost.of(FilterSurgery.removeFilters(vgg, Map.of("conv2", new int[] {0, kept.length - 1})), MNIST),
+                NetworkCost.of(vgg, MNIST, Map.of("conv2", kept)));
     }
 
     @Test
