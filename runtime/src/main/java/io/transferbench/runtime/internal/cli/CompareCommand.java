@@ -20,7 +20,8 @@ import java.util.stream.Stream;
 /** {@code transferbench compare RUN_DIR...}: configurations over trials, from the run folders' files alone. */
 @Command(name = "compare", description = "Compare run folders: per configuration (pipeline and stage) the mean and "
         + "standard deviation over trials of each network's final error rate, transfers and stage time. "
-        + "Prints Markdown and writes comparison.md and comparison.csv.")
+        + "Prints Markdown and writes comparison.md and comparison.csv (and comparison-compression.csv when a stage "
+        + "compressed a network).")
 final class CompareCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -75,12 +76,17 @@ final class CompareCommand implements Callable<Integer> {
             Files.createDirectories(target);
             write(target.resolve("comparison.md"), "# Comparison of " + runs.size() + " run(s)\n\n" + comparison.markdown());
             write(target.resolve("comparison.csv"), comparison.csv());
+            if (!comparison.compressionRows().isEmpty()) {
+                write(target.resolve("comparison-compression.csv"), comparison.compressionCsv());
+            }
         } catch (IOException e) {
             root.err().println("error: cannot write the comparison to " + target + ": " + e.getMessage());
             return TransferbenchCommand.FAILED;
         }
         root.out().println();
-        root.out().println("wrote " + target.resolve("comparison.md") + " and comparison.csv (" + runs.size() + " runs)");
+        root.out().println("wrote " + target.resolve("comparison.md") + " and comparison.csv"
+                + (comparison.compressionRows().isEmpty() ? "" : " and comparison-compression.csv") + " (" + runs.size()
+                + " runs)");
         return TransferbenchCommand.OK;
     }
 

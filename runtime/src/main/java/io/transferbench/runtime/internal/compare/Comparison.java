@@ -34,12 +34,26 @@ public final class Comparison {
                       Stat filtersReceived, Stat seconds) {
     }
 
+    /**
+     * A compression stage's network over its trials: compression rate and FLOPs reduction (fractions),
+     * evaluation accuracy before, and the drops in accuracy points right after removal and after retraining.
+     */
+    public record CompressionRow(String pipeline, String stage, String network, int trials, Stat compressionRate,
+                                 Stat flopsReduction, Stat accuracyBefore, Stat dropPruned, Stat dropFinal) {
+    }
+
     private final List<Row> rows;
+    private final List<CompressionRow> compressionRows;
     private final Map<String, Map<String, Object>> differing;
 
-    private Comparison(List<Row> rows, Map<String, Map<String, Object>> differing) {
+    private Comparison(List<Row> rows, List<CompressionRow> compressionRows, Map<String, Map<String, Object>> differing) {
         this.rows = rows;
+        this.compressionRows = compressionRows;
         this.differing = differing;
+    }
+
+    public List<CompressionRow> compressionRows() {
+        return compressionRows;
     }
 
     public List<Row> rows() {
@@ -65,6 +79,7 @@ public final class Comparison {
             }
         }
         List<Row> rows = new ArrayList<>();
+        List<CompressionRow> compressionRows = new ArrayList<>();
         Map<String, Map<String, Object>> settings = new LinkedHashMap<>();
         for (Map.Entry<String, List<RunRecord.StageRecord>> c : byConfiguration.entrySet()) {
             List<RunRecord.StageRecord> trials = c.getValue();
@@ -89,8 +104,21 @@ public final class Comparison {
                 rows.add(new Row(name[0], name[1], network, errors.size(), Stat.of(errors), Stat.of(transfers),
                         Stat.of(filters), Stat.of(seconds)));
             }
+            Set<String> compressed = new LinkedHashSet<>();
+            trials.forEach(t -> compressed.addAll(t.compression().keySet()));
+            for (String network : compressed) {
+                List<RunRecord.CompressionRecord> records = trials.stream().map(t -> t.compression().get(network))
+                        .filter(Objects::nonNull).toList();
+                String[] name = names.get(c.getKey());
+                compressionRows.add(new CompressionRow(name[0], name[1], network, records.size(),
+                        Stat.of(records.stream().map(RunRecord.CompressionRecord::compressionRate).toList()),
+                        Stat.of(records.stream().map(RunRecord.CompressionRecord::flopsReduction).toList()),
+                        Stat.of(records.stream().map(RunRecord.CompressionRecord::accuracyBefore).toList()),
+                        Stat.of(records.stream().map(r -> 100 * (r.accuracyBefore() - r.accuracyPruned())).toList()),
+                        Stat.of(records.stream().map(r -> 100 * (r.accuracyBefore() - r.accuracyFinal())).toList())));
+            }
         }
-        return new Comparison(rows, differing(settings));
+        return new Comparison(rows, compressionRows, differing(settings));
     }
 
     private static Map<String, Map<String, Object>> differing(Map<String, Map<String, Object>> settings) {
@@ -118,6 +146,19 @@ public final class Comparison {
         return b.toString();
     }
 
+    /** The compression table as CSV (header only when no stage compressed anything). */
+    public String compressionCsv() {
+        StringBuilder b = new StringBuilder("pipeline,stage,network,trials,compression_rate_mean,compression_rate_sd,"
+                + "flops_reduction_mean,accuracy_before_mean,drop_pruned_mean,drop_pruned_sd,drop_final_mean,drop_final_sd\n");
+        for (CompressionRow r : compressionRows) {
+            b.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%.4f,%.4f,%.4f,%.4f,%.2f,%.2f,%.2f,%.2f%n", r.pipeline(),
+                    r.stage(), r.network(), r.trials(), r.compressionRate().mean(), r.compressionRate().sd(),
+                    r.flopsReduction().mean(), r.accuracyBefore().mean(), r.dropPruned().mean(), r.dropPruned().sd(),
+                    r.dropFinal().mean(), r.dropFinal().sd()));
+        }
+        return b.toString();
+    }
+
     public String markdown() {
         StringBuilder b = new StringBuilder();
         b.append("| configuration | network | trials | final error rate % (mean ± sd) | transfers (mean ± sd) "
@@ -126,6 +167,17 @@ public final class Comparison {
             b.append(String.format(Locale.ROOT, "| %s / %s | %s | %d | %.2f ± %.2f | %.1f ± %.1f | %.1f ± %.1f |%n",
                     r.pipeline(), r.stage(), r.network(), r.trials(), r.errorRate().mean(), r.errorRate().sd(),
                     r.transfers().mean(), r.transfers().sd(), r.seconds().mean(), r.seconds().sd()));
+        }
+        if (!compressionRows.isEmpty()) {
+            b.append("\nCompression (drops in accuracy points against the network before the stage; positive = worse):\n\n"
+                    + "| configuration | network | trials | parameters removed % | FLOPs removed % | accuracy before % "
+                    + "| drop after removal | drop after retraining |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+            for (CompressionRow r : compressionRows) {
+                b.append(String.format(Locale.ROOT, "| %s / %s | %s | %d | %.2f ± %.2f | %.2f | %.2f | %.2f ± %.2f | %.2f ± %.2f |%n",
+                        r.pipeline(), r.stage(), r.network(), r.trials(), 100 * r.compressionRate().mean(),
+                        100 * r.compressionRate().sd(), 100 * r.flopsReduction().mean(), 100 * r.accuracyBefore().mean(),
+                        r.dropPruned().mean(), r.dropPruned().sd(), r.dropFinal().mean(), r.dropFinal().sd()));
+            }
         }
         if (!differing.isEmpty()) {
             b.append("\nSettings that differ between the configurations:\n\n");

@@ -23,7 +23,25 @@ public record RunRecord(Path folder, String pipeline, int trial, List<StageRecor
 
     /** One stage of one run. */
     public record StageRecord(String name, String type, double seconds, Map<String, NetworkRecord> networks,
-                              Map<String, Object> settings) {
+                              Map<String, Object> settings, Map<String, CompressionRecord> compression) {
+    }
+
+    /**
+     * What a compression stage did to one network, from its {@code PruningStepCompleted} events.
+     *
+     * @param accuracyBefore evaluation accuracy before the first removal
+     * @param accuracyPruned evaluation accuracy right after the last removal, before retraining
+     * @param accuracyFinal  after the stage's retraining (its last evaluation), or {@code accuracyPruned}
+     */
+    public record CompressionRecord(long parametersBefore, long parametersAfter, long flopsBefore, long flopsAfter,
+                                    double accuracyBefore, double accuracyPruned, double accuracyFinal) {
+        public double compressionRate() {
+            return 1 - (double) parametersAfter / parametersBefore;
+        }
+
+        public double flopsReduction() {
+            return 1 - (double) flopsAfter / flopsBefore;
+        }
     }
 
     /**
@@ -53,6 +71,7 @@ public record RunRecord(Path folder, String pipeline, int trial, List<StageRecor
         Map<String, Map<String, double[]>> last = new LinkedHashMap<>(); // stage -> network -> {error, epoch}
         Map<String, Map<String, int[]>> transfers = new LinkedHashMap<>();
         Map<String, Map<String, long[]>> filters = new LinkedHashMap<>();
+        Map<String, Map<String, double[]>> pruning = new LinkedHashMap<>(); // stage -> network -> first/last values
         java.util.Set<String> finished = new java.util.LinkedHashSet<>();
         String lastStarted = null;
         int lineNumber = 0;
@@ -100,6 +119,15 @@ public record RunRecord(Path folder, String pipeline, int trial, List<StageRecor
                         .computeIfAbsent(e.path("receiver").asText(), k -> new int[1])[0]++;
                 case "FiltersTransferred" -> filters.computeIfAbsent(stage, k -> new LinkedHashMap<>())
                         .computeIfAbsent(e.path("receiver").asText(), k -> new long[1])[0] += e.path("receiverFilters").size();
+                case "PruningStepCompleted" -> {
+                    double[] p = pruning.computeIfAbsent(stage, k -> new LinkedHashMap<>())
+                            .computeIfAbsent(e.path("network").asText(), k -> new double[] {
+                                    e.path("parametersBefore").asDouble(), 0, e.path("flopsBefore").asDouble(), 0,
+                                    e.path("accuracyBefore").asDouble(), 0});
+                    p[1] = e.path("parametersAfter").asDouble();
+                    p[3] = e.path("flopsAfter").asDouble();
+                    p[5] = e.path("accuracyAfter").asDouble();
+                }
                 default -> {
                 }
             }
@@ -113,8 +141,14 @@ public record RunRecord(Path folder, String pipeline, int trial, List<StageRecor
             last.getOrDefault(s.getKey(), Map.of()).forEach((network, v) -> networks.put(network, new NetworkRecord(network,
                     v[0], (int) v[1], transfers.getOrDefault(s.getKey(), Map.of()).getOrDefault(network, new int[1])[0],
                     filters.getOrDefault(s.getKey(), Map.of()).getOrDefault(network, new long[1])[0])));
+            Map<String, CompressionRecord> compression = new LinkedHashMap<>();
+            pruning.getOrDefault(s.getKey(), Map.of()).forEach((network, p) -> {
+                NetworkRecord trained = networks.get(network);
+                compression.put(network, new CompressionRecord((long) p[0], (long) p[1], (long) p[2], (long) p[3], p[4], p[5],
+                        trained == null ? p[5] : 1 - trained.errorRate() / 100));
+            });
             stages.add(new StageRecord(s.getKey(), s.getValue(), seconds.getOrDefault(s.getKey(), 0.0), networks,
-                    settings.getOrDefault(s.getKey(), Map.of())));
+                    settings.getOrDefault(s.getKey(), Map.of()), compression));
         }
         return new RunRecord(folder, pipeline, trial, stages);
     }

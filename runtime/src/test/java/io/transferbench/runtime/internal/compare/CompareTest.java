@@ -57,6 +57,48 @@ class CompareTest {
                 + ",\"evalLoss\":1,\"seconds\":1}";
     }
 
+    /** A run folder with a prune stage: two layers removed, then retrained to {@code finalError}. */
+    private Path pruneRun(String name, int trial, long paramsAfter, double accuracyPruned, Double finalError)
+            throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("prune-runs").resolve(name));
+        List<String> lines = new ArrayList<>();
+        lines.add("{\"type\":\"RunStarted\",\"runId\":\"" + name + "\",\"pipeline\":\"cx\",\"seed\":1,\"trial\":" + trial + "}");
+        lines.add("{\"type\":\"StageStarted\",\"stage\":\"hrank\",\"stageType\":\"prune\",\"index\":0}");
+        lines.add("{\"type\":\"PruningStepCompleted\",\"stage\":\"hrank\",\"network\":\"p\",\"step\":1,\"layer\":\"conv1\","
+                + "\"removedFilters\":[0],\"parametersBefore\":1000,\"parametersAfter\":900,\"flopsBefore\":5000,"
+                + "\"flopsAfter\":4000,\"accuracyBefore\":0.9,\"accuracyAfter\":0.85}");
+        lines.add("{\"type\":\"PruningStepCompleted\",\"stage\":\"hrank\",\"network\":\"p\",\"step\":1,\"layer\":\"conv2\","
+                + "\"removedFilters\":[1],\"parametersBefore\":900,\"parametersAfter\":" + paramsAfter + ",\"flopsBefore\":4000,"
+                + "\"flopsAfter\":2500,\"accuracyBefore\":0.85,\"accuracyAfter\":" + accuracyPruned + "}");
+        if (finalError != null) {
+            lines.add(epoch("hrank", "p", 1, finalError));
+        }
+        lines.add("{\"type\":\"StageFinished\",\"stage\":\"hrank\",\"stageType\":\"prune\",\"index\":0,\"seconds\":5}");
+        Files.write(folder.resolve("events.jsonl"), lines);
+        return folder;
+    }
+
+    @Test
+    void compressionIsRecountedFromThePruningEvents() throws IOException {
+        Comparison c = Comparison.of(List.of(RunRecord.read(pruneRun("p1", 1, 400, 0.70, 12.0)),
+                RunRecord.read(pruneRun("p2", 2, 200, 0.60, 14.0))));
+        assertEquals(1, c.compressionRows().size());
+        Comparison.CompressionRow r = c.compressionRows().get(0);
+        assertEquals(0.7, r.compressionRate().mean(), 1e-12, "1 - 400/1000 and 1 - 200/1000");
+        assertEquals(0.5, r.flopsReduction().mean(), 1e-12, "the first flopsBefore, the last flopsAfter");
+        assertEquals(25.0, r.dropPruned().mean(), 1e-9, "90 - 70 and 90 - 60 points");
+        assertEquals(Math.sqrt(50), r.dropPruned().sd(), 1e-9);
+        assertEquals(3.0, r.dropFinal().mean(), 1e-9, "90 - 88 and 90 - 86 points after retraining");
+        assertTrue(c.markdown().contains("| cx / hrank | p | 2 | 70.00 ± 14.14 | 50.00 | 90.00 | 25.00 ± 7.07 | 3.00 ± 1.41 |"),
+                c.markdown());
+        assertTrue(c.compressionCsv().contains("cx,hrank,p,2,0.7000,0.1414,0.5000,0.9000,25.00,7.07,3.00,1.41"),
+                c.compressionCsv());
+
+        // without retraining (epochs: 0) the final accuracy is the one right after removal
+        Comparison unretrained = Comparison.of(List.of(RunRecord.read(pruneRun("p3", 1, 400, 0.70, null))));
+        assertEquals(20.0, unretrained.compressionRows().get(0).dropFinal().mean(), 1e-9);
+    }
+
     @Test
     void meansAndSampleDeviationsOverTrialsPerConfiguration() throws IOException {
         List<RunRecord> runs = List.of(RunRecord.read(run("r1", 1, 20, 10, 3, 100)),
