@@ -19,6 +19,8 @@ module io.transferbench.runtime {
     requires info.picocli;
     requires org.apache.logging.log4j;
     requires org.apache.logging.log4j.core;
+    // report.html: XChart draws with AWT (headless)
+    requires java.desktop;
 
     uses io.transferbench.api.importance.ImportanceMetricFactory;
     uses io.transferbench.api.schedule.AdjustmentRuleFactory;

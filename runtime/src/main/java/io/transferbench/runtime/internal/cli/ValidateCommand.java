@@ -7,14 +7,13 @@ import io.transferbench.runtime.internal.descriptor.DescriptorException;
 import io.transferbench.runtime.internal.descriptor.DescriptorValidator;
 import io.transferbench.runtime.internal.descriptor.PipelineDescriptor;
 import io.transferbench.runtime.internal.descriptor.ResolvedComponent;
-import io.transferbench.runtime.internal.descriptor.Section;
+import io.transferbench.runtime.internal.descriptor.UsedComponents;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code transferbench validate DESCRIPTOR}: check a descriptor without running it. */
@@ -64,31 +63,8 @@ final class ValidateCommand implements Callable<Integer> {
         root.out().println("Resolved pipeline (defaults filled in):");
         root.out().print(YAML.writeValueAsString(DescriptorValidator.resolved(d)).indent(2));
         root.out().println("Components and where they come from:");
-        List<Section> stages = d.stages();
-        for (int i = 0; i < stages.size(); i++) {
-            Section stage = stages.get(i);
-            String name = PipelineDescriptor.stageName(stage, i);
-            switch (stage.string("type")) {
-                case "online-transfer" -> {
-                    line(name, "importance", stage.component("importance"));
-                    line(name, "policy", stage.component("policy"));
-                    line(name, "frequency.rule", stage.section("frequency").component("rule"));
-                    line(name, "ratio.rule", stage.section("ratio").component("rule"));
-                }
-                case "prune" -> {
-                    line(name, "importance", stage.component("importance"));
-                    line(name, "controller", stage.component("controller"));
-                }
-                case "replace-filters" -> {
-                    line(name, "importance", stage.component("importance"));
-                    line(name, "method", stage.component("method"));
-                }
-                default -> {
-                }
-            }
-        }
-        for (ResolvedComponent listener : d.root().components("listeners")) {
-            line("pipeline", "listener", listener);
+        for (UsedComponents.Use use : UsedComponents.of(d)) {
+            line(use.stage(), use.key(), use.component());
         }
     }
 

@@ -153,9 +153,9 @@ public record RunRecord(Path folder, String pipeline, int trial, List<StageRecor
         return new RunRecord(folder, pipeline, trial, stages);
     }
 
-    /** Each stage's resolved settings by stage name (type-index when unnamed), from descriptor.yaml. */
+    /** Each stage's resolved settings by stage name (type-index when unnamed), from descriptor.yaml, keys joined by dots. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Map<String, Object>> stageSettings(Path descriptor) throws IOException {
+    public static Map<String, Map<String, Object>> stageSettings(Path descriptor) throws IOException {
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         if (!Files.isRegularFile(descriptor)) {
             return out;

@@ -87,6 +87,7 @@ public final class PipelineRunner {
     private RunOutcome runTrial(PipelineDescriptor d, Map<String, TaskData> tasks) throws IOException {
         Path folder = createRunFolder(d);
         YAML.writeValue(folder.resolve("descriptor.yaml").toFile(), DescriptorValidator.resolved(d));
+        writeComponents(d, folder.resolve("components.json"));
         return execute(d, folder, tasks, Checkpoints.fresh(folder, d.trial()));
     }
 
@@ -164,8 +165,40 @@ public final class PipelineRunner {
             if (failure.isEmpty()) {
                 checkpoints.finished(stages.size());
             }
-            return new RunOutcome(folder, failure.isEmpty(), publisher.failures(), failure);
+        } finally {
+            writeReport(folder);
         }
+        return new RunOutcome(folder, failure.isEmpty(), publisher.failures(), failure);
+    }
+
+    /** report.html from the finished (or failed) run's files; a report that cannot be drawn fails nothing. */
+    private static void writeReport(Path folder) {
+        try {
+            io.transferbench.runtime.internal.report.RunReport.write(folder);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            LOG.warn("Could not write {}: {}", folder.resolve("report.html"), e.toString());
+        }
+    }
+
+    /** Which component (id, version, module, JAR, parameters) each stage used: the report shows it. */
+    private static void writeComponents(PipelineDescriptor d, Path file) throws IOException {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (io.transferbench.runtime.internal.descriptor.UsedComponents.Use use
+                : io.transferbench.runtime.internal.descriptor.UsedComponents.of(d)) {
+            io.transferbench.runtime.internal.plugins.DiscoveredComponent c = use.component().component();
+            Map<String, Object> entry = new java.util.LinkedHashMap<>();
+            entry.put("stage", use.stage());
+            entry.put("key", use.key());
+            entry.put("kind", c.kind().displayName());
+            entry.put("id", c.id());
+            entry.put("version", c.source().version().orElse(""));
+            entry.put("module", c.source().module().orElse(""));
+            entry.put("source", c.source().location().getFileName() == null ? c.source().location().toString()
+                    : c.source().location().getFileName().toString());
+            entry.put("parameters", new TreeMap<>(use.component().parameters().values()));
+            list.add(entry);
+        }
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), list);
     }
 
     private Path createRunFolder(PipelineDescriptor d) throws IOException {

@@ -177,7 +177,7 @@ public final class PruneStage implements StageExecutor {
             NetworkCost after = NetworkCost.of(smaller, s.input());
             double accuracyAfter = Trainer.evaluate(smaller, s.eval()).accuracy();
             s.context().publish(new PruningStepCompletedEvent(s.context().stageName(), s.network(), removal, layer.name(),
-                    java.util.Arrays.stream(gone).boxed().toList(), cost.parameters(), after.parameters(), cost.flops(),
+                    layer.filters(), java.util.Arrays.stream(gone).boxed().toList(), cost.parameters(), after.parameters(), cost.flops(),
                     after.flops(), accuracy, accuracyAfter));
             current = smaller;
             cost = after;

@@ -153,6 +153,7 @@ class CompressionIT {
             assertEquals(ints(step.path("removedFilters")), java.util.Arrays.stream(expected).boxed().toList(), layer);
             removed.put(layer, expected);
             assertEquals(filters / 2, pruned.getLayer(layer).getParam("W").size(0), layer);
+            assertEquals(filters, step.path("filtersBefore").asInt(), layer);
         }
         assertEquals(NetworkCost.of(base, INPUT).parameters(), steps.get(0).path("parametersBefore").asLong());
         assertEquals(105_866, steps.get(0).path("parametersBefore").asLong());

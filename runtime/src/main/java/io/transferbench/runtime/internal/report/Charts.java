@@ -1,0 +1,83 @@
+package io.transferbench.runtime.internal.report;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Base64;
+import java.util.List;
+
+/** XChart charts in one house style, rendered headless to PNG and embedded as data URIs. */
+final class Charts {
+
+    static final int WIDTH = 760;
+    static final int HEIGHT = 340;
+
+    static {
+        // rendering needs no display; set before AWT initialises
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private Charts() {
+    }
+
+    static XYChart xy(String title, String xTitle, String yTitle) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
+                .yAxisTitle(yTitle).build();
+        Styler s = chart.getStyler();
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setLegendPosition(Styler.LegendPosition.OutsideE);
+        s.setLegendBorderColor(Color.WHITE);
+        s.setPlotBorderVisible(false);
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        chart.getStyler().setMarkerSize(5);
+        return chart;
+    }
+
+    static CategoryChart bars(String title, String xTitle, String yTitle) {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
+                .yAxisTitle(yTitle).build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setLegendBorderColor(Color.WHITE);
+        chart.getStyler().setPlotBorderVisible(false);
+        return chart;
+    }
+
+    static void line(XYChart chart, String name, List<Double> x, List<Double> y) {
+        XYSeries s = chart.addSeries(name, x, y);
+        s.setMarker(SeriesMarkers.CIRCLE);
+    }
+
+    static void points(XYChart chart, String name, List<Double> x, List<Double> y) {
+        XYSeries s = chart.addSeries(name, x, y);
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        s.setMarker(SeriesMarkers.DIAMOND);
+    }
+
+    static void steps(XYChart chart, String name, List<Double> x, List<Double> y) {
+        XYSeries s = chart.addSeries(name, x, y);
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
+        s.setMarker(SeriesMarkers.NONE);
+    }
+
+    /** The chart as an {@code <img>} with a PNG data URI and a text alternative. */
+    static String img(Chart<?, ?> chart, String alt) {
+        try {
+            byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+            return "<img alt=\"" + Html.escape(alt) + "\" width=\"" + WIDTH + "\" height=\"" + HEIGHT
+                    + "\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png) + "\">";
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot render chart '" + alt + "'", e);
+        }
+    }
+}
