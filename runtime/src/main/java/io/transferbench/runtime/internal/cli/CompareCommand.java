@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 /** {@code transferbench compare RUN_DIR...}: configurations over trials, from the run folders' files alone. */
 @Command(name = "compare", description = "Compare run folders: per configuration (pipeline and stage) the mean and "
         + "standard deviation over trials of each network's final error rate, transfers and stage time. "
-        + "Prints Markdown and writes comparison.md and comparison.csv (and comparison-compression.csv when a stage "
+        + "Prints Markdown and writes comparison.md, comparison.html (with overlaid curves) and comparison.csv (and comparison-compression.csv when a stage "
         + "compressed a network).")
 final class CompareCommand implements Callable<Integer> {
 
@@ -76,6 +76,8 @@ final class CompareCommand implements Callable<Integer> {
             Files.createDirectories(target);
             write(target.resolve("comparison.md"), "# Comparison of " + runs.size() + " run(s)\n\n" + comparison.markdown());
             write(target.resolve("comparison.csv"), comparison.csv());
+            write(target.resolve("comparison.html"), io.transferbench.runtime.internal.report.ComparisonPage.html(comparison,
+                    runs.size()));
             if (!comparison.compressionRows().isEmpty()) {
                 write(target.resolve("comparison-compression.csv"), comparison.compressionCsv());
             }
@@ -84,7 +86,7 @@ final class CompareCommand implements Callable<Integer> {
             return TransferbenchCommand.FAILED;
         }
         root.out().println();
-        root.out().println("wrote " + target.resolve("comparison.md") + " and comparison.csv"
+        root.out().println("wrote " + target.resolve("comparison.md") + ", comparison.html, comparison.csv"
                 + (comparison.compressionRows().isEmpty() ? "" : " and comparison-compression.csv") + " (" + runs.size()
                 + " runs)");
         return TransferbenchCommand.OK;

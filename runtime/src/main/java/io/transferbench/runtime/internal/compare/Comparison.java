@@ -29,9 +29,13 @@ public final class Comparison {
         }
     }
 
-    /** One row: a configuration's network over its trials. */
+    /**
+     * One row: a configuration's network over its trials.
+     *
+     * @param meanAccuracy evaluation accuracy per epoch, averaged over the trials that reached that epoch
+     */
     public record Row(String pipeline, String stage, String network, int trials, Stat errorRate, Stat transfers,
-                      Stat filtersReceived, Stat seconds) {
+                      Stat filtersReceived, Stat seconds, List<Double> meanAccuracy) {
     }
 
     /**
@@ -91,9 +95,11 @@ public final class Comparison {
                 List<Double> transfers = new ArrayList<>();
                 List<Double> filters = new ArrayList<>();
                 List<Double> seconds = new ArrayList<>();
+                List<List<Double>> curves = new ArrayList<>();
                 for (RunRecord.StageRecord t : trials) {
                     RunRecord.NetworkRecord n = t.networks().get(network);
                     if (n != null) {
+                        curves.add(n.accuracyCurve());
                         errors.add(n.errorRate());
                         transfers.add((double) n.transfers());
                         filters.add((double) n.filtersReceived());
@@ -102,7 +108,7 @@ public final class Comparison {
                 }
                 String[] name = names.get(c.getKey());
                 rows.add(new Row(name[0], name[1], network, errors.size(), Stat.of(errors), Stat.of(transfers),
-                        Stat.of(filters), Stat.of(seconds)));
+                        Stat.of(filters), Stat.of(seconds), meanCurve(curves)));
             }
             Set<String> compressed = new LinkedHashSet<>();
             trials.forEach(t -> compressed.addAll(t.compression().keySet()));
@@ -119,6 +125,24 @@ public final class Comparison {
             }
         }
         return new Comparison(rows, compressionRows, differing(settings));
+    }
+
+    private static List<Double> meanCurve(List<List<Double>> curves) {
+        List<Double> mean = new ArrayList<>();
+        for (int epoch = 0; ; epoch++) {
+            double sum = 0;
+            int n = 0;
+            for (List<Double> c : curves) {
+                if (epoch < c.size()) {
+                    sum += c.get(epoch);
+                    n++;
+                }
+            }
+            if (n == 0) {
+                return mean;
+            }
+            mean.add(sum / n);
+        }
     }
 
     private static Map<String, Map<String, Object>> differing(Map<String, Map<String, Object>> settings) {

@@ -50,8 +50,10 @@ public record RunRecord(Path folder, String pipeline, int trial, List<StageRecor
      * @param errorRate final error rate in percent (its last evaluation in the stage)
      * @param transfers transfer points it reached as a receiver
      * @param filtersReceived filters it received over all transfers and layers
+     * @param accuracyCurve   evaluation accuracy after each epoch of the stage, in order
      */
-    public record NetworkRecord(String network, double errorRate, int epochs, int transfers, long filtersReceived) {
+    public record NetworkRecord(String network, double errorRate, int epochs, int transfers, long filtersReceived,
+                                List<Double> accuracyCurve) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,6 +73,7 @@ public record RunRecord(Path folder, String pipeline, int trial, List<StageRecor
         Map<String, Map<String, double[]>> last = new LinkedHashMap<>(); // stage -> network -> {error, epoch}
         Map<String, Map<String, int[]>> transfers = new LinkedHashMap<>();
         Map<String, Map<String, long[]>> filters = new LinkedHashMap<>();
+        Map<String, Map<String, List<Double>>> curves = new LinkedHashMap<>();
         Map<String, Map<String, double[]>> pruning = new LinkedHashMap<>(); // stage -> network -> first/last values
         java.util.Set<String> finished = new java.util.LinkedHashSet<>();
         String lastStarted = null;
@@ -107,8 +110,12 @@ public record RunRecord(Path folder, String pipeline, int trial, List<StageRecor
                         finished.remove(lastStarted); // the stage that failed
                     }
                 }
-                case "EpochEnded" -> last.computeIfAbsent(stage, k -> new LinkedHashMap<>()).put(e.path("network").asText(),
-                        new double[] {e.path("errorRate").asDouble(), e.path("epoch").asInt()});
+                case "EpochEnded" -> {
+                    last.computeIfAbsent(stage, k -> new LinkedHashMap<>()).put(e.path("network").asText(),
+                            new double[] {e.path("errorRate").asDouble(), e.path("epoch").asInt()});
+                    curves.computeIfAbsent(stage, k -> new LinkedHashMap<>())
+                            .computeIfAbsent(e.path("network").asText(), k -> new ArrayList<>()).add(e.path("accuracy").asDouble());
+                }
                 case "NetworkEvaluated" -> {
                     Map<String, double[]> m = last.computeIfAbsent(stage, k -> new LinkedHashMap<>());
                     double[] previous = m.get(e.path("network").asText());
@@ -140,7 +147,8 @@ public record RunRecord(Path folder, String pipeline, int trial, List<StageRecor
             Map<String, NetworkRecord> networks = new LinkedHashMap<>();
             last.getOrDefault(s.getKey(), Map.of()).forEach((network, v) -> networks.put(network, new NetworkRecord(network,
                     v[0], (int) v[1], transfers.getOrDefault(s.getKey(), Map.of()).getOrDefault(network, new int[1])[0],
-                    filters.getOrDefault(s.getKey(), Map.of()).getOrDefault(network, new long[1])[0])));
+                    filters.getOrDefault(s.getKey(), Map.of()).getOrDefault(network, new long[1])[0],
+                    List.copyOf(curves.getOrDefault(s.getKey(), Map.of()).getOrDefault(network, List.of())))));
             Map<String, CompressionRecord> compression = new LinkedHashMap<>();
             pruning.getOrDefault(s.getKey(), Map.of()).forEach((network, p) -> {
                 NetworkRecord trained = networks.get(network);

@@ -113,6 +113,9 @@ class CompareTest {
         Comparison.Row none = c.rows().get(1);
         assertEquals(12.0, none.errorRate().mean(), 1e-12);
         assertEquals(Math.sqrt(8), none.errorRate().sd(), 1e-12, "sample sd of 10 and 14");
+        assertEquals(List.of(0.88), none.meanAccuracy(), "one epoch in this stage: accuracies 0.90 and 0.86");
+        assertEquals(2, scratch.meanAccuracy().size());
+        assertEquals(0.5, scratch.meanAccuracy().get(0), 1e-12);
         assertEquals(4.0, none.transfers().mean(), 1e-12, "3 and 5 transfer points recounted from events.jsonl");
         assertEquals(8.0, none.filtersReceived().mean(), 1e-12, "2 filters per transfer");
         assertEquals(210.0, none.seconds().mean(), 1e-12);
@@ -147,6 +150,10 @@ class CompareTest {
         assertTrue(out.toString().contains("| exp / none | a | 2 | 12.00 ± 2.83 | 4.0 ± 1.4 | 210.0 ± 14.1 |"), out.toString());
         assertTrue(Files.readString(dir.resolve("runs/comparison.md")).contains("| exp / scratch | a | 2 | 21.00 ± 1.41 |"));
         assertTrue(Files.readString(dir.resolve("runs/comparison.csv")).startsWith("pipeline,stage,network,trials,"));
+        String html = Files.readString(dir.resolve("runs/comparison.html"));
+        assertTrue(html.contains("<td>exp / scratch</td><td>a</td><td class=\"n\">2</td><td class=\"n\">21.00 ± 1.41</td>"), html);
+        assertTrue(html.contains("<img alt=\"a mean evaluation accuracy per epoch, one curve per configuration\""), html);
+        assertTrue(html.contains("<code>transfer</code>"), "differing settings listed");
 
         StringWriter err2 = new StringWriter();
         int bad = TransferbenchCommand.commandLine(new PrintWriter(new StringWriter(), true), new PrintWriter(err2, true))

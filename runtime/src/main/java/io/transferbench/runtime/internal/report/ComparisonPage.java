@@ -1,0 +1,81 @@
+package io.transferbench.runtime.internal.report;
+
+import io.transferbench.runtime.internal.compare.Comparison;
+import org.knowm.xchart.XYChart;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code comparison.html}: the comparison's tables and, per network, the configurations' mean
+ * evaluation-accuracy curves overlaid. Self-contained like report.html.
+ */
+public final class ComparisonPage {
+
+    private ComparisonPage() {
+    }
+
+    public static String html(Comparison comparison, int runs) {
+        StringBuilder b = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<title>Transferbench comparison</title><style>").append(Html.STYLE).append("</style></head><body>\n");
+        b.append("<h1>Comparison of ").append(runs).append(" run(s)</h1>\n");
+        b.append("<table><tr><th>configuration</th><th>network</th><th>trials</th><th>final error rate % (mean ± sd)</th>"
+                + "<th>transfers (mean ± sd)</th><th>stage time s (mean ± sd)</th></tr>\n");
+        for (Comparison.Row r : comparison.rows()) {
+            b.append(String.format(Locale.ROOT, "<tr><td>%s / %s</td><td>%s</td><td class=\"n\">%d</td>"
+                            + "<td class=\"n\">%.2f ± %.2f</td><td class=\"n\">%.1f ± %.1f</td><td class=\"n\">%.1f ± %.1f</td></tr>%n",
+                    Html.escape(r.pipeline()), Html.escape(r.stage()), Html.escape(r.network()), r.trials(),
+                    r.errorRate().mean(), r.errorRate().sd(), r.transfers().mean(), r.transfers().sd(),
+                    r.seconds().mean(), r.seconds().sd()));
+        }
+        b.append("</table>\n");
+        if (!comparison.compressionRows().isEmpty()) {
+            b.append("<h2>Compression</h2>\n<p>Drops in accuracy points against the network before the stage; positive = "
+                    + "worse.</p>\n<table><tr><th>configuration</th><th>network</th><th>trials</th><th>parameters removed %</th>"
+                    + "<th>FLOPs removed %</th><th>accuracy before %</th><th>drop after removal</th>"
+                    + "<th>drop after retraining</th></tr>\n");
+            for (Comparison.CompressionRow r : comparison.compressionRows()) {
+                b.append(String.format(Locale.ROOT, "<tr><td>%s / %s</td><td>%s</td><td class=\"n\">%d</td>"
+                                + "<td class=\"n\">%.2f ± %.2f</td><td class=\"n\">%.2f</td><td class=\"n\">%.2f</td>"
+                                + "<td class=\"n\">%.2f ± %.2f</td><td class=\"n\">%.2f ± %.2f</td></tr>%n",
+                        Html.escape(r.pipeline()), Html.escape(r.stage()), Html.escape(r.network()), r.trials(),
+                        100 * r.compressionRate().mean(), 100 * r.compressionRate().sd(), 100 * r.flopsReduction().mean(),
+                        100 * r.accuracyBefore().mean(), r.dropPruned().mean(), r.dropPruned().sd(), r.dropFinal().mean(),
+                        r.dropFinal().sd()));
+            }
+            b.append("</table>\n");
+        }
+        Map<String, List<Comparison.Row>> byNetwork = new LinkedHashMap<>();
+        comparison.rows().stream().filter(r -> !r.meanAccuracy().isEmpty())
+                .forEach(r -> byNetwork.computeIfAbsent(r.network(), k -> new ArrayList<>()).add(r));
+        if (!byNetwork.isEmpty()) {
+            b.append("<h2>Evaluation accuracy per epoch (mean over trials)</h2>\n");
+        }
+        byNetwork.forEach((network, rows) -> {
+            XYChart chart = Charts.xy(network + ": evaluation accuracy, mean over trials", "epoch", "accuracy");
+            for (Comparison.Row r : rows) {
+                List<Double> x = new ArrayList<>();
+                for (int e = 1; e <= r.meanAccuracy().size(); e++) {
+                    x.add((double) e);
+                }
+                Charts.line(chart, r.stage() + (rows.stream().map(Comparison.Row::pipeline).distinct().count() > 1
+                        ? " (" + r.pipeline() + ")" : ""), x, r.meanAccuracy());
+            }
+            b.append(Charts.img(chart, network + " mean evaluation accuracy per epoch, one curve per configuration"));
+        });
+        if (!comparison.differingSettings().isEmpty()) {
+            b.append("<h2>Settings that differ</h2>\n<ul>\n");
+            comparison.differingSettings().forEach((key, values) -> {
+                List<String> parts = new ArrayList<>();
+                values.forEach((c, v) -> parts.add(Html.escape(c) + " = " + Html.escape(v == null ? "(absent)" : v.toString())));
+                b.append("<li><code>").append(Html.escape(key)).append("</code>: ").append(String.join("; ", parts))
+                        .append("</li>\n");
+            });
+            b.append("</ul>\n");
+        }
+        return b.append("</body></html>\n").toString();
+    }
+}
