@@ -44,6 +44,9 @@ final class ResumeCommand implements Callable<Integer> {
             return ValidateCommand.report(root, e);
         }
         PipelineRunner runner = root.injector().getInstance(PipelineRunner.class);
+        if (!root.quiet) {
+            runner.addObserver(new Progress(root.out(), System.console() != null, root.verbose));
+        }
         Map<String, TaskData> tasks;
         try {
             tasks = new TaskLoader(new DatasetLoader()).loadAll(d);

@@ -39,6 +39,9 @@ final class RunCommand implements Callable<Integer> {
             return ValidateCommand.report(root, e);
         }
         PipelineRunner runner = root.injector().getInstance(PipelineRunner.class);
+        if (!root.quiet) {
+            runner.addObserver(new Progress(root.out(), System.console() != null, root.verbose));
+        }
         List<String> unrunnable = runner.unrunnableStages(d);
         if (!unrunnable.isEmpty()) {
             unrunnable.forEach(u -> root.err().println("error: " + u));

@@ -46,6 +46,7 @@ public final class PipelineRunner {
 
     private final Map<String, StageExecutor> executors = new TreeMap<>();
     private final Clock clock;
+    private final List<LifecycleListener> observers = new ArrayList<>();
 
     @Inject
     public PipelineRunner(java.util.Set<StageExecutor> executors) {
@@ -58,6 +59,11 @@ public final class PipelineRunner {
     }
 
     /** Stage types this build can run. */
+    /** A listener for every run this runner executes, besides the run folder's recorders (progress display). */
+    public void addObserver(LifecycleListener observer) {
+        observers.add(observer);
+    }
+
     public List<String> runnableStageTypes() {
         return List.copyOf(executors.keySet());
     }
@@ -119,6 +125,7 @@ public final class PipelineRunner {
              MetricsRecorder metrics = checkpoints.resumed() ? MetricsRecorder.resume(folder) : new MetricsRecorder(folder)) {
             publisher.register(recorder);
             publisher.register(metrics);
+            observers.forEach(publisher::register);
             for (ResolvedComponent listener : d.root().components("listeners")) {
                 publisher.register((LifecycleListener) listener.create());
             }

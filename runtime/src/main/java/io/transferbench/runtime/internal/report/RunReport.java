@@ -251,6 +251,8 @@ public final class RunReport {
         if (!steps.isEmpty()) {
             XYChart chart = Charts.xy(stage.name() + ": accuracy against compression rate", "parameters removed %",
                     "accuracy on the search images");
+            // fixed ranges: a single removal point would otherwise get a degenerate axis
+            chart.getStyler().setXAxisMin(0.0).setXAxisMax(100.0).setYAxisMin(0.0).setYAxisMax(1.0);
             for (String action : new String[] {"TRY", "REMOVE"}) {
                 List<JsonNode> of = steps.stream().filter(s -> s.path("action").asText().equals(action)).toList();
                 if (!of.isEmpty()) {
