@@ -61,7 +61,7 @@ public final class IterativeController implements CompressionControllerFactory {
 
         @Override
         public CompressionDecision decide(CompressionState state) {
-            List<ConvLayerInfo> layers = LayerRatios.layers(state);
+            List<ConvLayerInfo> layers = state.network().convLayers();
             if (state.step() == 0) {
                 layers.forEach(l -> originalFilters.put(l.name(), l.filters()));
                 percents = ratios.percents(layers.size());

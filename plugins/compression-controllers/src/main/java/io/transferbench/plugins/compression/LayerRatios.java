@@ -2,7 +2,6 @@ package io.transferbench.plugins.compression;
 
 import io.transferbench.api.ComponentParameters;
 import io.transferbench.api.ParameterSpec;
-import io.transferbench.api.network.ConvLayerInfo;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -64,16 +63,17 @@ final class LayerRatios {
         return Math.min(k, filters - 1);
     }
 
-    /** The {@code k} least important filters, ties to the lower index, in ascending index order. */
-    static List<Integer> leastImportant(double[] scores, int k) {
-        List<Integer> chosen = new ArrayList<>(IntStream.range(0, scores.length).boxed()
+    /** Filter indices, least important first; ties to the lower index, so rankings repeat. */
+    static int[] leastImportantFirst(double[] scores) {
+        return IntStream.range(0, scores.length).boxed()
                 .sorted(Comparator.<Integer>comparingDouble(i -> scores[i]).thenComparingInt(i -> i))
-                .limit(k).toList());
-        chosen.sort(null);
-        return chosen;
+                .mapToInt(Integer::intValue).toArray();
     }
 
-    static List<ConvLayerInfo> layers(io.transferbench.api.compression.CompressionState state) {
-        return state.network().convLayers();
+    /** The {@code k} least important filters in ascending index order. */
+    static List<Integer> leastImportant(double[] scores, int k) {
+        List<Integer> chosen = new ArrayList<>(IntStream.of(leastImportantFirst(scores)).limit(k).boxed().toList());
+        chosen.sort(null);
+        return chosen;
     }
 }

@@ -36,7 +36,7 @@ public final class OneShotController implements CompressionControllerFactory {
     public CompressionController create(ComponentParameters parameters) {
         LayerRatios ratios = new LayerRatios(parameters);
         return state -> {
-            List<ConvLayerInfo> layers = LayerRatios.layers(state);
+            List<ConvLayerInfo> layers = state.network().convLayers();
             double[] percents = ratios.percents(layers.size());
             Map<String, List<Integer>> removed = new LinkedHashMap<>();
             for (ConvLayerInfo layer : layers) {

@@ -156,7 +156,6 @@ public final class ReinforcementLearningController implements CompressionControl
         private double bestReturn = Double.NEGATIVE_INFINITY;
         private double bestRate;
         private Map<String, List<Integer>> bestMasked;
-        private double lastReturn = Double.NaN;
         private double greedyReturn = Double.NaN;
 
         Search(Settings settings) {
@@ -226,19 +225,13 @@ public final class ReinforcementLearningController implements CompressionControl
             rankedFilters = new LinkedHashMap<>();
             for (ConvLayerInfo l : layers) {
                 double[] scores = state.importance().get(l.name());
-                rankedFilters.put(l.name(), rankAscending(scores));
+                rankedFilters.put(l.name(), LayerRatios.leastImportantFirst(scores));
                 maxFilters = Math.max(maxFilters, l.filters());
             }
             int inputs = 7 + layers.size();
             online = new RecurrentQNetwork(inputs, settings.hidden(), settings.levels(), settings.seed() ^ 0x5DEECE66DL);
             target = online.copy();
             adam = new RecurrentQNetwork.Adam(online.parameters.length, settings.learningRate(), 10.0);
-        }
-
-        private static int[] rankAscending(double[] scores) {
-            return java.util.stream.IntStream.range(0, scores.length).boxed()
-                    .sorted(java.util.Comparator.<Integer>comparingDouble(i -> scores[i]).thenComparingInt(i -> i))
-                    .mapToInt(Integer::intValue).toArray();
         }
 
         private void beginEpisode(CompressionState state) {
@@ -349,7 +342,6 @@ public final class ReinforcementLearningController implements CompressionControl
 
         private void endEpisode(double rate) {
             double episodeReturn = accuracyKept - 1;
-            lastReturn = episodeReturn;
             if (greedyEpisode()) {
                 greedyReturn = episodeReturn;
             }

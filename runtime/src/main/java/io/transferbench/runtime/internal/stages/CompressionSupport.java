@@ -4,6 +4,7 @@ import io.transferbench.api.importance.ImportanceMetric;
 import io.transferbench.api.network.ConvLayerInfo;
 import io.transferbench.runtime.internal.data.LabelledImages;
 import io.transferbench.runtime.internal.data.TaskData;
+import io.transferbench.runtime.internal.engine.Dl4jEngine;
 import io.transferbench.runtime.internal.engine.Dl4jNetworkView;
 import io.transferbench.runtime.internal.engine.Networks;
 import io.transferbench.runtime.internal.engine.TrainingSettings;
@@ -24,6 +25,30 @@ import java.util.SplittableRandom;
 final class CompressionSupport {
 
     private CompressionSupport() {
+    }
+
+    /** How a stage changes its copy of the source network before retraining. */
+    @FunctionalInterface
+    interface Change {
+        MultiLayerNetwork apply(StageContext context, String network, TaskData task, TrainingSettings settings, long seed);
+    }
+
+    /**
+     * What {@code prune} and {@code replace-filters} share: the stage's network is {@code change}'s
+     * result (or, resuming, its last checkpoint), retrained for the stage's epochs and saved.
+     */
+    static void changeAndRetrain(StageContext context, Change change) throws IOException {
+        Dl4jEngine.start();
+        String name = context.stage().string("network");
+        String taskName = context.pipeline().networks().get(name).string("task");
+        TaskData task = context.state().task(taskName);
+        TrainingSettings settings = TrainingLoop.settings(context.stage());
+        long seed = TrainingLoop.networkSeed(context.seed(), name);
+        TrainingLoop.Start start = TrainingLoop.startOrResume(context, name, () -> retrainable(
+                change.apply(context, name, task, settings, seed), settings, seed));
+        TrainingLoop.train(context, name, start, taskName, settings);
+        context.state().putNetwork(name, start.net());
+        TrainingLoop.save(context, name, start.net());
     }
 
     /**

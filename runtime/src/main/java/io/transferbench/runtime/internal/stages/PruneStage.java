@@ -11,7 +11,6 @@ import io.transferbench.runtime.internal.data.TaskData;
 import io.transferbench.runtime.internal.descriptor.ResolvedComponent;
 import io.transferbench.runtime.internal.descriptor.Section;
 import io.transferbench.runtime.internal.engine.Batches;
-import io.transferbench.runtime.internal.engine.Dl4jEngine;
 import io.transferbench.runtime.internal.engine.Dl4jNetworkView;
 import io.transferbench.runtime.internal.engine.FilterSurgery;
 import io.transferbench.runtime.internal.engine.ModelBuilder;
@@ -20,7 +19,6 @@ import io.transferbench.runtime.internal.engine.Trainer;
 import io.transferbench.runtime.internal.engine.TrainingSettings;
 import io.transferbench.runtime.internal.pipeline.StageContext;
 import io.transferbench.runtime.internal.pipeline.StageExecutor;
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.util.HashSet;
@@ -49,19 +47,7 @@ public final class PruneStage implements StageExecutor {
 
     @Override
     public void run(StageContext context) throws Exception {
-        Dl4jEngine.start();
-        Section stage = context.stage();
-        String name = stage.string("network");
-        String taskName = context.pipeline().networks().get(name).string("task");
-        TaskData task = context.state().task(taskName);
-        TrainingSettings settings = TrainingLoop.settings(stage);
-        long seed = TrainingLoop.networkSeed(context.seed(), name);
-        TrainingLoop.Start start = TrainingLoop.startOrResume(context, name, () -> CompressionSupport.retrainable(
-                compress(context, name, task, settings, seed), settings, seed));
-        TrainingLoop.train(context, name, start, taskName, settings);
-        Model net = start.net();
-        context.state().putNetwork(name, net);
-        TrainingLoop.save(context, name, net);
+        CompressionSupport.changeAndRetrain(context, PruneStage::compress);
     }
 
     /** Everything the compression loop works with. */
@@ -92,17 +78,18 @@ public final class PruneStage implements StageExecutor {
         int removals = 0;
         for (int step = 0; step < MAX_STEPS; step++) {
             CompressionDecision decision = controller.decide(state);
-            Map<String, int[]> filters = checked(decision, s.view(current).convLayers());
+            List<ConvLayerInfo> layers = state.network().convLayers();
+            Map<String, int[]> filters = checked(decision, layers);
             CompressionState after;
             if (decision.action() == CompressionDecision.Action.TRY) {
-                Map<String, boolean[]> masks = masks(s.view(current).convLayers(), filters);
+                Map<String, boolean[]> masks = masks(layers, filters);
                 MultiLayerNetwork trial = current.clone();
                 filters.forEach((layer, off) -> FilterSurgery.maskFilters(trial, layer, off));
                 double accuracy = Trainer.evaluate(trial, s.search()).accuracy();
                 after = state(s, step + 1, current, importance, masks, accuracy, baselineAccuracy);
             } else {
                 removals++;
-                current = remove(s, current, filters, removals);
+                current = remove(s, current, layers, filters, removals);
                 if (decision.retrainEpochs() > 0) {
                     current = retrain(s, current, decision.retrainEpochs(), removals);
                 }
@@ -164,11 +151,12 @@ public final class PruneStage implements StageExecutor {
      * Removes the filters layer by layer in forward order, each layer's removal an event with the
      * network's parameters, FLOPs and evaluation accuracy before and after it.
      */
-    private static MultiLayerNetwork remove(Setting s, MultiLayerNetwork net, Map<String, int[]> filters, int removal) {
+    private static MultiLayerNetwork remove(Setting s, MultiLayerNetwork net, List<ConvLayerInfo> layers,
+                                            Map<String, int[]> filters, int removal) {
         MultiLayerNetwork current = net;
         NetworkCost cost = NetworkCost.of(current, s.input());
         double accuracy = Trainer.evaluate(current, s.eval()).accuracy();
-        for (ConvLayerInfo layer : s.view(net).convLayers()) {
+        for (ConvLayerInfo layer : layers) {
             int[] gone = filters.getOrDefault(layer.name(), new int[0]);
             if (gone.length == 0) {
                 continue;

@@ -9,17 +9,12 @@ import io.transferbench.api.transfer.TransferRequest;
 import io.transferbench.runtime.internal.data.TaskData;
 import io.transferbench.runtime.internal.descriptor.Section;
 import io.transferbench.runtime.internal.engine.Batches;
-import io.transferbench.runtime.internal.engine.Dl4jEngine;
 import io.transferbench.runtime.internal.engine.Dl4jNetworkView;
 import io.transferbench.runtime.internal.engine.FilterSurgery;
-import io.transferbench.runtime.internal.engine.TrainingSettings;
 import io.transferbench.runtime.internal.pipeline.StageContext;
 import io.transferbench.runtime.internal.pipeline.StageExecutor;
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
 
@@ -39,19 +34,7 @@ public final class ReplaceFiltersStage implements StageExecutor {
 
     @Override
     public void run(StageContext context) throws Exception {
-        Dl4jEngine.start();
-        Section stage = context.stage();
-        String name = stage.string("network");
-        String taskName = context.pipeline().networks().get(name).string("task");
-        TaskData task = context.state().task(taskName);
-        TrainingSettings settings = TrainingLoop.settings(stage);
-        long seed = TrainingLoop.networkSeed(context.seed(), name);
-        TrainingLoop.Start start = TrainingLoop.startOrResume(context, name, () -> CompressionSupport.retrainable(
-                replace(context, name, task), settings, seed));
-        TrainingLoop.train(context, name, start, taskName, settings);
-        Model net = start.net();
-        context.state().putNetwork(name, net);
-        TrainingLoop.save(context, name, net);
+        CompressionSupport.changeAndRetrain(context, (c, name, task, settings, seed) -> replace(c, name, task));
     }
 
     private static MultiLayerNetwork replace(StageContext context, String name, TaskData task) {
@@ -81,6 +64,6 @@ public final class ReplaceFiltersStage implements StageExecutor {
 
     /** Filters replaced in a layer: ratio % of them, rounded half-even, as transfers count them. */
     static int replaced(int filters, double percent) {
-        return new BigDecimal(percent / 100.0 * filters).setScale(0, RoundingMode.HALF_EVEN).intValueExact();
+        return (int) TransferSchedule.Rounding.HALF_EVEN.apply(percent / 100.0 * filters);
     }
 }
