@@ -74,7 +74,8 @@ final class BenchmarkCommand implements Callable<Integer> {
             root.out().printf(Locale.ROOT, "rep %d: %.1f images/s, loss %.4f%n", r, rate, loss);
         }
         rates.sort(null);
-        root.out().printf(Locale.ROOT, "dl4j 1.0.0-M2.1, %s, helpers %s, batch %d%n", model, helpers ? "on" : "OFF", batch);
+        root.out().printf(Locale.ROOT, "dl4j 1.0.0-M2.1, %s, helpers %s, openblas threads %d, batch %d%n", model,
+                helpers ? "on" : "OFF", Dl4jEngine.blasThreads(), batch);
         root.out().printf(Locale.ROOT, "images_per_second=%.1f%n", rates.get(rates.size() / 2));
         return TransferbenchCommand.OK;
     }

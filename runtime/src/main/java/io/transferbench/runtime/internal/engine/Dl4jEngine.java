@@ -16,11 +16,13 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Start-up of Deeplearning4j: the fast path of STACK-NOTES.md switched on (oneDNN layer helpers,
- * which M2.1 leaves off by a system property), and a check that the helpers really exist.
+ * which M2.1 leaves off by a system property), a check that the helpers really exist, and OpenBLAS
+ * kept to one thread (docs/performance.md).
  */
 public final class Dl4jEngine {
 
     static final String HELPERS_DISABLE = "org.eclipse.deeplearning4j.helpers.disable";
+    static final String BLAS_THREADS_VARIABLE = "OPENBLAS_NUM_THREADS";
     private static final Logger LOG = LogManager.getLogger(Dl4jEngine.class);
     private static volatile Boolean helpersActive;
 
@@ -34,6 +36,7 @@ public final class Dl4jEngine {
                 System.setProperty(HELPERS_DISABLE, "false");
             }
             Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+            Nd4j.factory().blas().setMaxThreads(blasThreads(System.getenv(BLAS_THREADS_VARIABLE)));
             helpersActive = probeHelpers();
             if (helpersActive) {
                 LOG.info("oneDNN layer helpers active; backend {}", Nd4j.getBackend().getClass().getSimpleName());
@@ -44,6 +47,31 @@ public final class Dl4jEngine {
             }
         }
         return helpersActive;
+    }
+
+    /**
+     * OpenBLAS threads: the user's {@code OPENBLAS_NUM_THREADS} if it is a positive number, else 1.
+     * ND4J gives OpenBLAS one thread per core, and its idle workers spin on sched_yield (millions of
+     * calls a minute) while oneDNN's OpenMP threads need those cores for the convolutions; the only
+     * GEMMs left to OpenBLAS are the small dense layers.
+     */
+    static int blasThreads(String variable) {
+        if (variable != null) {
+            try {
+                int threads = Integer.parseInt(variable.trim());
+                if (threads > 0) {
+                    return threads;
+                }
+            } catch (NumberFormatException e) {
+                LOG.warn("Ignoring {}={}: not a number of threads", BLAS_THREADS_VARIABLE, variable);
+            }
+        }
+        return 1;
+    }
+
+    /** Threads OpenBLAS may use now. */
+    public static int blasThreads() {
+        return Nd4j.factory().blas().getMaxThreads();
     }
 
     /** Whether a conv layer of a fresh network gets a helper. */

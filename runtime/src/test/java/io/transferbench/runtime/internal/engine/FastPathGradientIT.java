@@ -22,6 +22,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.function.Supplier;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,6 +40,15 @@ class FastPathGradientIT {
     @BeforeAll
     static void start() {
         assertTrue(Dl4jEngine.start(), "the oneDNN helpers must be active for this comparison to mean anything");
+    }
+
+    @Test
+    void openBlasGetsOneThreadUnlessTheUserSaysOtherwise() {
+        assertEquals(Dl4jEngine.blasThreads(System.getenv(Dl4jEngine.BLAS_THREADS_VARIABLE)), Dl4jEngine.blasThreads());
+        assertEquals(1, Dl4jEngine.blasThreads(null));
+        assertEquals(3, Dl4jEngine.blasThreads(" 3 "));
+        assertEquals(1, Dl4jEngine.blasThreads("0"));
+        assertEquals(1, Dl4jEngine.blasThreads("many"));
     }
 
     /** Relative L2 difference (to the larger norm) of the full gradient with helpers on and off, same parameters and batch. */
