@@ -38,6 +38,7 @@ public final class Networks {
 
     static void fit(Model net, DataSet batch) {
         if (net instanceof MultiLayerNetwork m) {
+            FastReluLayer.install(m); // a no-op once installed; networks arrive from builders, restores and surgery
             m.fit(batch);
         } else {
             ((ComputationGraph) net).fit(batch);

@@ -17,6 +17,9 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -116,6 +119,49 @@ class FastPathGradientIT {
                 width, 7, new Sgd(0.1), 0), h, w, c, 5);
         System.out.println(model + " " + h + "x" + w + "x" + c + ": relative gradient difference " + difference);
         assertTrue(difference < 1e-3, model + ": relative gradient difference " + difference);
+    }
+
+    /**
+     * The trainer's ReLU layer must train exactly as DL4J's: same gradient on the same batch (the
+     * input holds exact zeros, where both give 0), and the same parameters after a few SGD steps.
+     */
+    @ParameterizedTest(name = "{0} on {1}x{2}x{3}, width {4}: {5} ReLU layers replaced")
+    @CsvSource({
+            "small-cnn, 28, 28, 1, 1.0, 2",
+            "bench-cnn, 28, 28, 1, 1.0, 4",
+            "vgg-11, 32, 32, 3, 0.125, 8"})
+    void fastReluLayerTrainsExactlyAsDl4jsOwn(String model, int h, int w, int c, double width, int reluLayers) {
+        Supplier<MultiLayerConfiguration> conf = () -> ModelBuilder.build(model, new ModelBuilder.InputShape(h, w, c), 5,
+                width, 7, new Nesterovs(0.05, 0.9), 0);
+        MultiLayerNetwork stock = new MultiLayerNetwork(conf.get());
+        stock.init();
+        MultiLayerNetwork fast = new MultiLayerNetwork(conf.get());
+        fast.init(stock.params().dup(), true);
+        assertEquals(reluLayers, FastReluLayer.install(fast));
+        assertEquals(0, FastReluLayer.install(fast), "installing twice replaces nothing");
+
+        Nd4j.getRandom().setSeed(13);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, h, w, c).subi(0.3);
+        x.get(NDArrayIndex.point(0)).assign(0); // an image of exact zeros: every ReLU input is the bias there
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 5);
+        for (int i = 0; i < 8; i++) {
+            y.putScalar(i, i % 5, 1f);
+        }
+        INDArray gStock = gradient(stock, x, y);
+        INDArray gFast = gradient(fast, x, y);
+        assertTrue(finite(gStock) && gStock.norm2Number().doubleValue() > 0, "a real gradient");
+        double difference = gFast.sub(gStock).norm2Number().doubleValue() / gStock.norm2Number().doubleValue();
+        assertTrue(difference < 1e-6, model + ": relative gradient difference " + difference);
+
+        DataSet batch = new DataSet(x, y);
+        for (int step = 0; step < 3; step++) {
+            stock.fit(batch);
+            fast.fit(batch);
+        }
+        double drift = fast.params().sub(stock.params()).norm2Number().doubleValue() / stock.params().norm2Number().doubleValue();
+        System.out.println(model + ": fast ReLU gradient difference " + difference + ", parameters after 3 steps " + drift);
+        assertTrue(drift < 1e-6, model + ": parameters differ after 3 steps by " + drift);
+        assertEquals(stock.score(), fast.score(), 1e-6 * Math.max(1, Math.abs(stock.score())));
     }
 
     @ParameterizedTest(name = "resnet-20 on {0}x{1}x{2}, width {3}")
