@@ -58,12 +58,12 @@ public final class PipelineRunner {
         this.clock = clock;
     }
 
-    /** Stage types this build can run. */
     /** A listener for every run this runner executes, besides the run folder's recorders (progress display). */
     public void addObserver(LifecycleListener observer) {
         observers.add(observer);
     }
 
+    /** Stage types this build can run. */
     public List<String> runnableStageTypes() {
         return List.copyOf(executors.keySet());
     }
