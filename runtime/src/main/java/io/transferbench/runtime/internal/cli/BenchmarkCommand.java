@@ -5,8 +5,8 @@ import io.transferbench.runtime.internal.data.DatasetLoader;
 import io.transferbench.runtime.internal.data.LabelledImages;
 import io.transferbench.runtime.internal.engine.Batches;
 import io.transferbench.runtime.internal.engine.Dl4jEngine;
-import io.transferbench.runtime.internal.engine.FastReluLayer;
 import io.transferbench.runtime.internal.engine.ModelBuilder;
+import io.transferbench.runtime.internal.engine.Networks;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Nesterovs;
@@ -60,7 +60,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         MultiLayerNetwork net = new MultiLayerNetwork(ModelBuilder.build(model, new ModelBuilder.InputShape(28, 28, 1), 10,
                 1.0, 1, new Nesterovs(0.01, 0.9), 0));
         net.init();
-        FastReluLayer.install(net); // as the trainer does
+        Networks.installFastLayers(net); // as the trainer does
         Batches batchesOf = new Batches(train, false);
         int[] order = new int[train.size()];
         for (int i = 0; i < order.length; i++) {

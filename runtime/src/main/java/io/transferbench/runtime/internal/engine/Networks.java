@@ -36,9 +36,18 @@ public final class Networks {
         return net;
     }
 
+    /**
+     * Puts the training-time implementations of ReLU and convolution layers in place in a layer list
+     * (configuration untouched; see {@link FastReluLayer}, {@link FastConvolutionLayer}). A no-op once
+     * installed. Returns how many layers it replaced.
+     */
+    public static int installFastLayers(MultiLayerNetwork net) {
+        return FastReluLayer.install(net) + FastConvolutionLayer.install(net);
+    }
+
     static void fit(Model net, DataSet batch) {
         if (net instanceof MultiLayerNetwork m) {
-            FastReluLayer.install(m); // a no-op once installed; networks arrive from builders, restores and surgery
+            installFastLayers(m); // every batch: networks arrive from builders, restores and surgery
             m.fit(batch);
         } else {
             ((ComputationGraph) net).fit(batch);

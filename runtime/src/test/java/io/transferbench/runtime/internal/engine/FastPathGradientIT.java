@@ -122,23 +122,28 @@ class FastPathGradientIT {
     }
 
     /**
-     * The trainer's ReLU layer must train exactly as DL4J's: same gradient on the same batch (the
-     * input holds exact zeros, where both give 0), and the same parameters after a few SGD steps.
+     * The trainer's ReLU and convolution layers must train exactly as DL4J's: same gradient on the
+     * same batch (the input holds exact zeros, where both ReLUs give 0), the same outputs, and the
+     * same parameters after a few SGD steps, whether installed before the first step or between steps.
      */
-    @ParameterizedTest(name = "{0} on {1}x{2}x{3}, width {4}: {5} ReLU layers replaced")
+    @ParameterizedTest(name = "{0} on {1}x{2}x{3}, width {4}: {5} ReLU and {6} conv layers replaced")
     @CsvSource({
-            "small-cnn, 28, 28, 1, 1.0, 2",
-            "bench-cnn, 28, 28, 1, 1.0, 4",
-            "vgg-11, 32, 32, 3, 0.125, 8"})
-    void fastReluLayerTrainsExactlyAsDl4jsOwn(String model, int h, int w, int c, double width, int reluLayers) {
+            "small-cnn, 28, 28, 1, 1.0, 2, 2",
+            "bench-cnn, 28, 28, 1, 1.0, 4, 4",
+            "vgg-11, 32, 32, 3, 0.125, 8, 8"})
+    void fastLayersTrainExactlyAsDl4jsOwn(String model, int h, int w, int c, double width, int reluLayers,
+                                          int convLayers) {
         Supplier<MultiLayerConfiguration> conf = () -> ModelBuilder.build(model, new ModelBuilder.InputShape(h, w, c), 5,
                 width, 7, new Nesterovs(0.05, 0.9), 0);
         MultiLayerNetwork stock = new MultiLayerNetwork(conf.get());
         stock.init();
         MultiLayerNetwork fast = new MultiLayerNetwork(conf.get());
         fast.init(stock.params().dup(), true);
+        MultiLayerNetwork late = new MultiLayerNetwork(conf.get());
+        late.init(stock.params().dup(), true);
         assertEquals(reluLayers, FastReluLayer.install(fast));
-        assertEquals(0, FastReluLayer.install(fast), "installing twice replaces nothing");
+        assertEquals(convLayers, FastConvolutionLayer.install(fast));
+        assertEquals(0, Networks.installFastLayers(fast), "installing twice replaces nothing");
 
         Nd4j.getRandom().setSeed(13);
         INDArray x = Nd4j.rand(DataType.FLOAT, 8, h, w, c).subi(0.3);
@@ -152,16 +157,46 @@ class FastPathGradientIT {
         assertTrue(finite(gStock) && gStock.norm2Number().doubleValue() > 0, "a real gradient");
         double difference = gFast.sub(gStock).norm2Number().doubleValue() / gStock.norm2Number().doubleValue();
         assertTrue(difference < 1e-6, model + ": relative gradient difference " + difference);
+        assertEquals(stock.output(x), fast.output(x), "inference outputs");
 
         DataSet batch = new DataSet(x, y);
+        late.fit(batch); // gradient views exist before these layers are installed
+        assertEquals(reluLayers + convLayers, Networks.installFastLayers(late));
         for (int step = 0; step < 3; step++) {
             stock.fit(batch);
             fast.fit(batch);
+            if (step > 0) {
+                late.fit(batch);
+            }
         }
-        double drift = fast.params().sub(stock.params()).norm2Number().doubleValue() / stock.params().norm2Number().doubleValue();
-        System.out.println(model + ": fast ReLU gradient difference " + difference + ", parameters after 3 steps " + drift);
+        double drift = relativeDifference(fast.params(), stock.params());
+        double lateDrift = relativeDifference(late.params(), stock.params());
+        System.out.println(model + ": fast layers' gradient difference " + difference + ", parameters after 3 steps "
+                + drift + " (installed after the first step: " + lateDrift + ")");
         assertTrue(drift < 1e-6, model + ": parameters differ after 3 steps by " + drift);
+        assertTrue(lateDrift < 1e-6, model + ": parameters differ after 3 steps by " + lateDrift + " when installed late");
         assertEquals(stock.score(), fast.score(), 1e-6 * Math.max(1, Math.abs(stock.score())));
+    }
+
+    /** A convolution layer with its own activation is not on the fast path: it keeps DL4J's layer. */
+    @Test
+    void convolutionsWithTheirOwnActivationKeepDl4jsLayer() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT)
+                .updater(new Sgd(0.1)).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).padding(1, 1).dataFormat(CNN2DFormat.NHWC)
+                        .activation(Activation.TANH).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).padding(1, 1).dataFormat(CNN2DFormat.NHWC)
+                        .activation(Activation.IDENTITY).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(5).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(6, 6, 1, CNN2DFormat.NHWC)).build());
+        net.init();
+        assertEquals(1, FastConvolutionLayer.install(net));
+        assertEquals(org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class, net.getLayers()[0].getClass());
+        assertEquals(FastConvolutionLayer.class, net.getLayers()[1].getClass());
+    }
+
+    private static double relativeDifference(INDArray a, INDArray reference) {
+        return a.sub(reference).norm2Number().doubleValue() / reference.norm2Number().doubleValue();
     }
 
     @ParameterizedTest(name = "resnet-20 on {0}x{1}x{2}, width {3}")
