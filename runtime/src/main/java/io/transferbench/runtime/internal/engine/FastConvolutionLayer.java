@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -15,7 +16,9 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The training-time implementation of an NHWC convolution layer without its own activation (the
@@ -24,7 +27,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * on that path and never reads: an NCHW copy of the input, made in every forward and every backward
  * pass only to read its sizes, and a duplicate of the output, kept so the backward pass can apply
  * the derivative of an activation the layer does not have. Anything else (another layout, an
- * activation, dropout, weight noise, "Same" padding, no helper, no bias) runs as DL4J's own.
+ * activation, dropout, weight noise, "Same" padding, not FLOAT, no helper) runs as DL4J's own.
  */
 public final class FastConvolutionLayer extends ConvolutionLayer {
 
@@ -42,7 +45,8 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         assertInputSet(false);
         org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = layerConf();
         INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
-        INDArray bias = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr);
+        INDArray bias = hasBias() ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr)
+                : zeroBias();
         // identity activation: the pre-activation is the output, and nothing needs a copy of it
         try {
             return helper.preOutput(input, weights, bias, conf.getKernelSize(), conf.getStride(),
@@ -85,40 +89,41 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         LOG.warn("oneDNN convolution failed in layer {}; DL4J's built-in implementation takes over", index, e);
     }
 
-    /** Checked on every call: a failed helper call makes DL4J fall back, and so does this layer. */
+    /** As DL4J's layer: the helper's forward pass gets zeros where a layer has no bias. */
+    private INDArray zeroBias() {
+        if (dummyBias == null) {
+            try (MemoryWorkspace outside = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                dummyBias = Nd4j.create(new long[] {1, layerConf().getNOut()});
+            }
+        }
+        return dummyBias;
+    }
+
+    /**
+     * Checked on every call: a failed helper call makes DL4J fall back, and so does this layer; the
+     * helper only takes FLOAT arrays (it answers null to anything else).
+     */
     private boolean onFastPath() {
         org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = layerConf();
         return helper instanceof MKLDNNConvHelper && helperCountFail == 0 && input != null
-                && input.dataType() == dataType && conf.getCnn2dDataFormat() == CNN2DFormat.NHWC
-                && conf.getActivationFn() instanceof ActivationIdentity && conf.getIDropout() == null
-                && conf.getWeightNoise() == null && convolutionMode != ConvolutionMode.Same && hasBias();
+                && dataType == DataType.FLOAT && input.dataType() == dataType
+                && conf.getCnn2dDataFormat() == CNN2DFormat.NHWC && conf.getActivationFn() instanceof ActivationIdentity && conf.getIDropout() == null
+                && conf.getWeightNoise() == null && convolutionMode != ConvolutionMode.Same;
     }
 
     /** Replaces the convolution layers of a layer list that can take the fast path; returns how many. */
     public static int install(MultiLayerNetwork net) {
-        Layer[] layers = net.getLayers();
-        int replaced = 0;
-        for (int i = 0; i < layers.length; i++) {
-            if (layers[i].getClass() == ConvolutionLayer.class && fits((ConvolutionLayer) layers[i])) {
-                Layer stock = layers[i];
-                FastConvolutionLayer fast = new FastConvolutionLayer(stock.conf(),
-                        net.getLayerWiseConfigurations().getDataType());
-                // the same views of the network's flattened parameters and gradients: no second copy
-                fast.setParamsViewArray(stock.params());
-                fast.setParamTable(stock.paramTable());
-                if (stock.getGradientsViewArray() != null) { // else the network sets it on first training
-                    fast.setBackpropGradientsViewArray(stock.getGradientsViewArray());
-                }
-                fast.setIndex(stock.getIndex());
-                fast.setListeners(stock.getListeners());
-                fast.setCacheMode(net.getLayerWiseConfigurations().getCacheMode());
-                fast.setIterationCount(stock.getIterationCount());
-                fast.setEpochCount(stock.getEpochCount());
-                layers[i] = fast;
-                replaced++;
-            }
-        }
-        return replaced;
+        return LayerSwap.swap(net, FastConvolutionLayer::replacing);
+    }
+
+    /** Replaces the convolution layers of a graph that can take the fast path; returns how many. */
+    public static int install(ComputationGraph graph) {
+        return LayerSwap.swap(graph, FastConvolutionLayer::replacing);
+    }
+
+    private static Layer replacing(Layer stock, DataType dataType) {
+        return stock.getClass() == ConvolutionLayer.class && fits((ConvolutionLayer) stock)
+                ? new FastConvolutionLayer(stock.conf(), dataType) : null;
     }
 
     private static boolean fits(ConvolutionLayer layer) {
@@ -126,7 +131,6 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
                 (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) layer.conf().getLayer();
         return layer.getHelper() instanceof MKLDNNConvHelper && conf.getCnn2dDataFormat() == CNN2DFormat.NHWC
                 && conf.getActivationFn() instanceof ActivationIdentity && conf.getIDropout() == null
-                && conf.getWeightNoise() == null && conf.getConvolutionMode() != ConvolutionMode.Same
-                && layer.hasBias();
+                && conf.getWeightNoise() == null && conf.getConvolutionMode() != ConvolutionMode.Same;
     }
 }

@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.ActivationLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -56,18 +57,17 @@ public final class FastReluLayer extends ActivationLayer {
 
     /** Replaces the plain-ReLU activation layers of a layer list; returns how many it replaced. */
     public static int install(MultiLayerNetwork net) {
-        Layer[] layers = net.getLayers();
-        int replaced = 0;
-        for (int i = 0; i < layers.length; i++) {
-            if (layers[i].getClass() == ActivationLayer.class && isPlainRelu(layers[i])) {
-                FastReluLayer fast = new FastReluLayer(layers[i].conf(), net.getLayerWiseConfigurations().getDataType());
-                fast.setIndex(layers[i].getIndex());
-                fast.setListeners(layers[i].getListeners());
-                layers[i] = fast;
-                replaced++;
-            }
-        }
-        return replaced;
+        return LayerSwap.swap(net, FastReluLayer::replacing);
+    }
+
+    /** Replaces the plain-ReLU activation layers of a graph; returns how many it replaced. */
+    public static int install(ComputationGraph graph) {
+        return LayerSwap.swap(graph, FastReluLayer::replacing);
+    }
+
+    private static Layer replacing(Layer stock, DataType dataType) {
+        return stock.getClass() == ActivationLayer.class && isPlainRelu(stock)
+                ? new FastReluLayer(stock.conf(), dataType) : null;
     }
 
     private static boolean isPlainRelu(Layer layer) {

@@ -38,16 +38,20 @@ public final class Networks {
 
     /**
      * Puts the training-time implementations of ReLU and convolution layers in place in a layer list
-     * (configuration untouched; see {@link FastReluLayer}, {@link FastConvolutionLayer}). A no-op once
-     * installed. Returns how many layers it replaced.
+     * or graph (configuration untouched; see {@link FastReluLayer}, {@link FastConvolutionLayer}). A
+     * no-op once installed. Returns how many layers it replaced.
      */
-    public static int installFastLayers(MultiLayerNetwork net) {
-        return FastReluLayer.install(net) + FastConvolutionLayer.install(net);
+    public static int installFastLayers(Model net) {
+        if (net instanceof MultiLayerNetwork m) {
+            return FastReluLayer.install(m) + FastConvolutionLayer.install(m);
+        }
+        ComputationGraph graph = (ComputationGraph) net;
+        return FastReluLayer.install(graph) + FastConvolutionLayer.install(graph);
     }
 
     static void fit(Model net, DataSet batch) {
+        installFastLayers(net); // every batch: networks arrive from builders, restores and surgery
         if (net instanceof MultiLayerNetwork m) {
-            installFastLayers(m); // every batch: networks arrive from builders, restores and surgery
             m.fit(batch);
         } else {
             ((ComputationGraph) net).fit(batch);

@@ -2,6 +2,7 @@ package io.transferbench.runtime.internal.engine;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -145,13 +146,9 @@ class FastPathGradientIT {
         assertEquals(convLayers, FastConvolutionLayer.install(fast));
         assertEquals(0, Networks.installFastLayers(fast), "installing twice replaces nothing");
 
-        Nd4j.getRandom().setSeed(13);
-        INDArray x = Nd4j.rand(DataType.FLOAT, 8, h, w, c).subi(0.3);
-        x.get(NDArrayIndex.point(0)).assign(0); // an image of exact zeros: every ReLU input is the bias there
-        INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 5);
-        for (int i = 0; i < 8; i++) {
-            y.putScalar(i, i % 5, 1f);
-        }
+        DataSet batch = batchWithAZeroImage(h, w, c);
+        INDArray x = batch.getFeatures();
+        INDArray y = batch.getLabels();
         INDArray gStock = gradient(stock, x, y);
         INDArray gFast = gradient(fast, x, y);
         assertTrue(finite(gStock) && gStock.norm2Number().doubleValue() > 0, "a real gradient");
@@ -159,7 +156,6 @@ class FastPathGradientIT {
         assertTrue(difference < 1e-6, model + ": relative gradient difference " + difference);
         assertEquals(stock.output(x), fast.output(x), "inference outputs");
 
-        DataSet batch = new DataSet(x, y);
         late.fit(batch); // gradient views exist before these layers are installed
         assertEquals(reluLayers + convLayers, Networks.installFastLayers(late));
         for (int step = 0; step < 3; step++) {
@@ -178,6 +174,44 @@ class FastPathGradientIT {
         assertEquals(stock.score(), fast.score(), 1e-6 * Math.max(1, Math.abs(stock.score())));
     }
 
+    /** The same for ResNet-20, a graph: its convolutions have no bias and feed batch norm. */
+    @ParameterizedTest(name = "resnet-20 on {0}x{1}x{2}: fast layers train exactly as DL4J's")
+    @CsvSource({"28, 28, 1", "32, 32, 3"})
+    void fastLayersTrainResNetExactlyAsDl4jsOwn(int h, int w, int c) {
+        Supplier<ComputationGraphConfiguration> conf = () -> ModelBuilder.buildGraph("resnet-20",
+                new ModelBuilder.InputShape(h, w, c), 5, 0.5, 7, new Nesterovs(0.05, 0.9), 0);
+        ComputationGraph stock = new ComputationGraph(conf.get());
+        stock.init();
+        ComputationGraph fast = new ComputationGraph(conf.get());
+        fast.init(stock.params().dup(), true);
+        assertEquals(19, FastReluLayer.install(fast), "ReLU layers: one after the stem, two in each of 9 blocks");
+        assertEquals(21, FastConvolutionLayer.install(fast), "conv layers: the stem, two in each block, 2 shortcuts");
+        assertEquals(0, Networks.installFastLayers(fast), "installing twice replaces nothing");
+        assertTrue(fast.getLayer("s2b1_shortcut") instanceof FastConvolutionLayer, "the vertex holds the new layer");
+        assertTrue(java.util.Arrays.asList(fast.getLayers()).contains(fast.getLayer("s3b3_relu")),
+                "the graph's layer array holds the new layer");
+
+        DataSet batch = batchWithAZeroImage(h, w, c);
+        INDArray x = batch.getFeatures();
+        INDArray y = batch.getLabels();
+        INDArray gStock = graphGradient(stock, x, y);
+        INDArray gFast = graphGradient(fast, x, y);
+        assertTrue(finite(gStock) && gStock.norm2Number().doubleValue() > 0, "a real gradient");
+        double difference = relativeDifference(gFast, gStock);
+        assertTrue(difference < 1e-6, "resnet-20: relative gradient difference " + difference);
+        assertEquals(stock.outputSingle(false, x), fast.outputSingle(false, x), "inference outputs");
+
+        for (int step = 0; step < 3; step++) {
+            stock.fit(batch);
+            fast.fit(batch);
+        }
+        double drift = relativeDifference(fast.params(), stock.params());
+        System.out.println("resnet-20 " + h + "x" + w + "x" + c + ": fast layers' gradient difference " + difference
+                + ", parameters after 3 steps " + drift);
+        assertTrue(drift < 1e-6, "resnet-20: parameters differ after 3 steps by " + drift);
+        assertEquals(stock.score(), fast.score(), 1e-6 * Math.max(1, Math.abs(stock.score())));
+    }
+
     /** A convolution layer with its own activation is not on the fast path: it keeps DL4J's layer. */
     @Test
     void convolutionsWithTheirOwnActivationKeepDl4jsLayer() {
@@ -193,6 +227,18 @@ class FastPathGradientIT {
         assertEquals(1, FastConvolutionLayer.install(net));
         assertEquals(org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class, net.getLayers()[0].getClass());
         assertEquals(FastConvolutionLayer.class, net.getLayers()[1].getClass());
+    }
+
+    /** 8 images in 5 classes; the first is exact zeros, where every ReLU input is a bias. */
+    private static DataSet batchWithAZeroImage(int h, int w, int c) {
+        Nd4j.getRandom().setSeed(13);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, h, w, c).subi(0.3);
+        x.get(NDArrayIndex.point(0)).assign(0);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 5);
+        for (int i = 0; i < 8; i++) {
+            y.putScalar(i, i % 5, 1f);
+        }
+        return new DataSet(x, y);
     }
 
     private static double relativeDifference(INDArray a, INDArray reference) {

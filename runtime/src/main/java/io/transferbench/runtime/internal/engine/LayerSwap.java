@@ -1,0 +1,107 @@
+package io.transferbench.runtime.internal.engine;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+
+import java.lang.reflect.Field;
+
+/**
+ * Swaps layer implementations inside a built network, keeping its configuration, parameters and
+ * gradient views, so saved models and the updater's state stay DL4J's own. Used to put the
+ * training-time layers ({@link FastReluLayer}, {@link FastConvolutionLayer}) in place.
+ */
+final class LayerSwap {
+
+    /** What replaces a stock layer, or null to keep it. */
+    interface Replacement {
+        Layer replacing(Layer stock, DataType dataType);
+    }
+
+    private static final Logger LOG = LogManager.getLogger(LayerSwap.class);
+    // LayerVertex has no setter for its layer; DL4J is on the class path, whose packages are open
+    private static final Field VERTEX_LAYER = vertexLayerField();
+
+    private LayerSwap() {
+    }
+
+    static int swap(MultiLayerNetwork net, Replacement replacement) {
+        Layer[] layers = net.getLayers();
+        CacheMode cacheMode = net.getLayerWiseConfigurations().getCacheMode();
+        int replaced = 0;
+        for (int i = 0; i < layers.length; i++) {
+            Layer fast = replacement.replacing(layers[i], net.getLayerWiseConfigurations().getDataType());
+            if (fast != null) {
+                layers[i] = adopt(fast, layers[i], cacheMode);
+                replaced++;
+            }
+        }
+        return replaced;
+    }
+
+    static int swap(ComputationGraph graph, Replacement replacement) {
+        if (VERTEX_LAYER == null) {
+            return 0;
+        }
+        Layer[] layers = graph.getLayers();
+        CacheMode cacheMode = graph.getConfiguration().getCacheMode();
+        int replaced = 0;
+        for (GraphVertex vertex : graph.getVertices()) {
+            if (!(vertex instanceof LayerVertex layerVertex) || !vertex.hasLayer()) {
+                continue;
+            }
+            Layer stock = vertex.getLayer();
+            Layer fast = replacement.replacing(stock, graph.getConfiguration().getDataType());
+            if (fast == null) {
+                continue;
+            }
+            adopt(fast, stock, cacheMode);
+            try {
+                VERTEX_LAYER.set(layerVertex, fast);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("cannot swap the layer of graph vertex " + vertex.getVertexName(), e);
+            }
+            for (int i = 0; i < layers.length; i++) {
+                if (layers[i] == stock) {
+                    layers[i] = fast;
+                }
+            }
+            replaced++;
+        }
+        return replaced;
+    }
+
+    /** Gives the new implementation the stock layer's parameter and gradient views and its state. */
+    private static Layer adopt(Layer fast, Layer stock, CacheMode cacheMode) {
+        if (stock.numParams() > 0) {
+            fast.setParamsViewArray(stock.params());
+            fast.setParamTable(stock.paramTable());
+            if (stock.getGradientsViewArray() != null) { // else the network sets it when training starts
+                fast.setBackpropGradientsViewArray(stock.getGradientsViewArray());
+            }
+        }
+        fast.setIndex(stock.getIndex());
+        fast.setListeners(stock.getListeners());
+        fast.setCacheMode(cacheMode);
+        fast.setIterationCount(stock.getIterationCount());
+        fast.setEpochCount(stock.getEpochCount());
+        return fast;
+    }
+
+    private static Field vertexLayerField() {
+        try {
+            Field field = LayerVertex.class.getDeclaredField("layer");
+            field.setAccessible(true);
+            return field;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("Graphs train with DL4J's own layers: cannot reach LayerVertex.layer ({})", e.toString());
+            return null;
+        }
+    }
+}
