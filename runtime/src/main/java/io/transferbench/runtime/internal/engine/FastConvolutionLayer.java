@@ -107,8 +107,9 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = layerConf();
         return helper instanceof MKLDNNConvHelper && helperCountFail == 0 && input != null
                 && dataType == DataType.FLOAT && input.dataType() == dataType
-                && conf.getCnn2dDataFormat() == CNN2DFormat.NHWC && conf.getActivationFn() instanceof ActivationIdentity && conf.getIDropout() == null
-                && conf.getWeightNoise() == null && convolutionMode != ConvolutionMode.Same;
+                && conf.getCnn2dDataFormat() == CNN2DFormat.NHWC && conf.getActivationFn() instanceof ActivationIdentity
+                && conf.getIDropout() == null && conf.getWeightNoise() == null
+                && convolutionMode != ConvolutionMode.Same;
     }
 
     /** Replaces the convolution layers of a layer list that can take the fast path; returns how many. */
