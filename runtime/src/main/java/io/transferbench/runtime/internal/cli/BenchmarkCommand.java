@@ -60,7 +60,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         MultiLayerNetwork net = new MultiLayerNetwork(ModelBuilder.build(model, new ModelBuilder.InputShape(28, 28, 1), 10,
                 1.0, 1, new Nesterovs(0.01, 0.9), 0));
         net.init();
-        Networks.installFastLayers(net); // as the trainer does
+        int fastLayers = Networks.installFastLayers(net); // as the trainer does
         Batches batchesOf = new Batches(train, false);
         int[] order = new int[train.size()];
         for (int i = 0; i < order.length; i++) {
@@ -76,8 +76,8 @@ final class BenchmarkCommand implements Callable<Integer> {
             root.out().printf(Locale.ROOT, "rep %d: %.1f images/s, loss %.4f%n", r, rate, loss);
         }
         rates.sort(null);
-        root.out().printf(Locale.ROOT, "dl4j 1.0.0-M2.1, %s, helpers %s, openblas threads %d, batch %d%n", model,
-                helpers ? "on" : "OFF", Dl4jEngine.blasThreads(), batch);
+        root.out().printf(Locale.ROOT, "dl4j 1.0.0-M2.1, %s, helpers %s, fast layers %d, openblas threads %d, batch %d%n",
+                model, helpers ? "on" : "OFF", fastLayers, Dl4jEngine.blasThreads(), batch);
         root.out().printf(Locale.ROOT, "images_per_second=%.1f%n", rates.get(rates.size() / 2));
         return TransferbenchCommand.OK;
     }
