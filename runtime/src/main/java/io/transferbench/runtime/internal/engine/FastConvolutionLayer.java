@@ -100,16 +100,13 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
     }
 
     /**
-     * Checked on every call: a failed helper call makes DL4J fall back, and so does this layer; the
-     * helper only takes FLOAT arrays (it answers null to anything else).
+     * What can change after installation ({@link #fits} checked the configuration): a failed helper
+     * call makes DL4J fall back, and so does this layer; the helper only takes FLOAT arrays (it
+     * answers null to anything else).
      */
     private boolean onFastPath() {
-        org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = layerConf();
         return helper instanceof MKLDNNConvHelper && helperCountFail == 0 && input != null
-                && dataType == DataType.FLOAT && input.dataType() == dataType
-                && conf.getCnn2dDataFormat() == CNN2DFormat.NHWC && conf.getActivationFn() instanceof ActivationIdentity
-                && conf.getIDropout() == null && conf.getWeightNoise() == null
-                && convolutionMode != ConvolutionMode.Same;
+                && input.dataType() == DataType.FLOAT;
     }
 
     /** Replaces the convolution layers of a layer list that can take the fast path; returns how many. */
@@ -123,8 +120,8 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
     }
 
     private static Layer replacing(Layer stock, DataType dataType) {
-        return stock.getClass() == ConvolutionLayer.class && fits((ConvolutionLayer) stock)
-                ? new FastConvolutionLayer(stock.conf(), dataType) : null;
+        return stock.getClass() == ConvolutionLayer.class && dataType == DataType.FLOAT
+                && fits((ConvolutionLayer) stock) ? new FastConvolutionLayer(stock.conf(), dataType) : null;
     }
 
     private static boolean fits(ConvolutionLayer layer) {

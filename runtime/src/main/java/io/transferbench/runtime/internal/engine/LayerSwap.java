@@ -34,9 +34,10 @@ final class LayerSwap {
     static int swap(MultiLayerNetwork net, Replacement replacement) {
         Layer[] layers = net.getLayers();
         CacheMode cacheMode = net.getLayerWiseConfigurations().getCacheMode();
+        DataType dataType = net.getLayerWiseConfigurations().getDataType();
         int replaced = 0;
         for (int i = 0; i < layers.length; i++) {
-            Layer fast = replacement.replacing(layers[i], net.getLayerWiseConfigurations().getDataType());
+            Layer fast = replacement.replacing(layers[i], dataType);
             if (fast != null) {
                 layers[i] = adopt(fast, layers[i], cacheMode);
                 replaced++;
@@ -51,13 +52,14 @@ final class LayerSwap {
         }
         Layer[] layers = graph.getLayers();
         CacheMode cacheMode = graph.getConfiguration().getCacheMode();
+        DataType dataType = graph.getConfiguration().getDataType();
         int replaced = 0;
         for (GraphVertex vertex : graph.getVertices()) {
             if (!(vertex instanceof LayerVertex layerVertex) || !vertex.hasLayer()) {
                 continue;
             }
             Layer stock = vertex.getLayer();
-            Layer fast = replacement.replacing(stock, graph.getConfiguration().getDataType());
+            Layer fast = replacement.replacing(stock, dataType);
             if (fast == null) {
                 continue;
             }
