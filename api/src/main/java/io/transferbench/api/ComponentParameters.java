@@ -43,6 +43,11 @@ public final class ComponentParameters {
         return componentId;
     }
 
+    /** The same values with another seed (one instance of a component per network, say). */
+    public ComponentParameters withSeed(long newSeed) {
+        return new ComponentParameters(componentId, values, locations, newSeed);
+    }
+
     /** The seed for this component's randomness; the same descriptor seed gives the same value. */
     public long seed() {
         return seed;

@@ -21,11 +21,13 @@ class DocumentationTest {
     private static final String START = "<!-- generated from the schema: start -->";
     private static final String END = "<!-- generated from the schema: end -->";
     private static final boolean UPDATE = Boolean.getBoolean("transferbench.updateDocs");
+    private static final io.transferbench.runtime.internal.descriptor.Schema.ObjectSchema PIPELINE =
+            io.transferbench.runtime.internal.stages.BuiltInStageTypes.all().pipelineSchema();
 
     @Test
     void jsonSchemaMatchesTheValidatorsSchema() throws IOException {
         Path file = DOCS.resolve("descriptor.schema.json");
-        String generated = SchemaDocumentation.jsonSchema();
+        String generated = SchemaDocumentation.jsonSchema(PIPELINE);
         if (UPDATE) {
             Files.writeString(file, generated);
         }
@@ -39,14 +41,14 @@ class DocumentationTest {
         int start = text.indexOf(START);
         int end = text.indexOf(END);
         assertTrue(start >= 0 && end > start, file + " lacks the generated-section markers");
-        String generated = SchemaDocumentation.markdownReference();
+        String generated = SchemaDocumentation.markdownReference(PIPELINE);
         if (UPDATE) {
             text = text.substring(0, start + START.length()) + "\n\n" + generated + text.substring(end);
             Files.writeString(file, text);
         }
         String section = text.substring(start + START.length(), end).strip();
         assertEquals(generated.strip(), section, file + " is stale; regenerate it (see this test's Javadoc)");
-        for (String key : SchemaDocumentation.keyPaths()) {
+        for (String key : SchemaDocumentation.keyPaths(PIPELINE)) {
             assertTrue(section.contains("`" + key + "`"), "undocumented key " + key);
         }
     }

@@ -1,5 +1,5 @@
 package io.transferbench.api.event;
 
 /** A checkpoint was written atomically to {@code path}, relative to the run folder. */
-public record CheckpointWrittenEvent(String stage, int epoch, String path) implements LifecycleEvent {
+public record CheckpointWrittenEvent(String stage, int epoch, String path) implements StageEvent {
 }

@@ -1,5 +1,7 @@
 package io.transferbench.api.event;
 
+import io.transferbench.api.compression.CompressionDecision;
+
 import java.util.Map;
 
 /**
@@ -8,11 +10,11 @@ import java.util.Map;
  * stage's search images) and the controller's own numbers (episode, epsilon, return...).
  */
 public record CompressionStepCompletedEvent(String stage, String network, int step, String controller,
-                                            String action, int filters, double compressionRate,
+                                            CompressionDecision.Action action, int filters, double compressionRate,
                                             double flopsReduction, double accuracy,
-                                            Map<String, Double> diagnostics) implements LifecycleEvent {
+                                            Map<String, Double> diagnostics) implements StageEvent {
     public CompressionStepCompletedEvent {
         // sorted, so events serialise the same way on every run
-        diagnostics = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(diagnostics));
+        diagnostics = diagnostics == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(diagnostics));
     }
 }

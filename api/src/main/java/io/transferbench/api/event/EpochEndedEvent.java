@@ -11,5 +11,5 @@ package io.transferbench.api.event;
  */
 public record EpochEndedEvent(String stage, String network, int epoch, int totalEpochs, double trainLoss,
                               double accuracy, double errorRate, double evalLoss, double seconds)
-        implements LifecycleEvent {
+        implements StageEvent {
 }

@@ -1,5 +1,5 @@
 package io.transferbench.api.event;
 
 /** A network began an epoch (1-based) of {@code totalEpochs}. */
-public record EpochStartedEvent(String stage, String network, int epoch, int totalEpochs) implements LifecycleEvent {
+public record EpochStartedEvent(String stage, String network, int epoch, int totalEpochs) implements StageEvent {
 }

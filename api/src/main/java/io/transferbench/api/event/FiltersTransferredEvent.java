@@ -7,7 +7,7 @@ import java.util.List;
  */
 public record FiltersTransferredEvent(String stage, String receiver, String sender, int epoch, String layer,
                                       List<Integer> senderFilters, List<Integer> receiverFilters)
-        implements LifecycleEvent {
+        implements StageEvent {
     public FiltersTransferredEvent {
         senderFilters = List.copyOf(senderFilters);
         receiverFilters = List.copyOf(receiverFilters);

@@ -9,7 +9,7 @@ import java.util.List;
 public record PruningStepCompletedEvent(String stage, String network, int step, String layer, int filtersBefore,
                                         List<Integer> removedFilters, long parametersBefore, long parametersAfter,
                                         long flopsBefore, long flopsAfter, double accuracyBefore,
-                                        double accuracyAfter) implements LifecycleEvent {
+                                        double accuracyAfter) implements StageEvent {
     public PruningStepCompletedEvent {
         removedFilters = List.copyOf(removedFilters);
     }

@@ -9,5 +9,5 @@ import io.transferbench.api.schedule.ScheduleParameter;
  */
 public record ScheduleAdjustedEvent(String stage, String network, int epoch, ScheduleParameter parameter,
                                     String rule, double oldValue, double rawValue, double newValue,
-                                    double errorRateDiff) implements LifecycleEvent {
+                                    double errorRateDiff) implements StageEvent {
 }

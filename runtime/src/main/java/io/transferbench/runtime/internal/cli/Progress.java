@@ -1,5 +1,6 @@
 package io.transferbench.runtime.internal.cli;
 
+import io.transferbench.api.compression.CompressionDecision;
 import io.transferbench.api.event.CompressionStepCompletedEvent;
 import io.transferbench.api.event.EpochEndedEvent;
 import io.transferbench.api.event.EpochStartedEvent;
@@ -87,13 +88,13 @@ final class Progress implements LifecycleListener {
                         epochsDone, expected, eta);
             }
         } else if (event instanceof CompressionStepCompletedEvent c) {
-            if (!terminal && (verbose || c.action().equals("REMOVE"))) {
+            if (!terminal && (verbose || c.action() == CompressionDecision.Action.REMOVE)) {
                 out.printf(Locale.ROOT, "  %s | %s %d filters | compression %.2f %% | FLOPs -%.2f %% | accuracy %.4f%s%n",
-                        stage, c.action().toLowerCase(Locale.ROOT), c.filters(), 100 * c.compressionRate(),
+                        stage, c.action().name().toLowerCase(Locale.ROOT), c.filters(), 100 * c.compressionRate(),
                         100 * c.flopsReduction(), c.accuracy(), c.diagnostics().isEmpty() ? "" : " | " + c.diagnostics());
             } else if (terminal && bar == null) {
                 out.printf(Locale.ROOT, "\r  %s | step %d %s | compression %.1f %% | accuracy %.4f   ", stage, c.step(),
-                        c.action().toLowerCase(Locale.ROOT), 100 * c.compressionRate(), c.accuracy());
+                        c.action().name().toLowerCase(Locale.ROOT), 100 * c.compressionRate(), c.accuracy());
                 out.flush();
             }
         } else if (event instanceof StageFinishedEvent f) {

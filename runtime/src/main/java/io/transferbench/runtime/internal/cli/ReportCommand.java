@@ -1,6 +1,7 @@
 package io.transferbench.runtime.internal.cli;
 
 import io.transferbench.runtime.internal.compare.RunRecord;
+import io.transferbench.runtime.internal.pipeline.StageTypes;
 import io.transferbench.runtime.internal.report.RunReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -32,7 +33,8 @@ final class ReportCommand implements Callable<Integer> {
         }
         for (Path folder : folders) {
             try {
-                root.out().println("wrote " + RunReport.write(folder));
+                root.out().println("wrote " + RunReport.write(folder,
+                        root.injector().getInstance(StageTypes.class).reportSections()));
             } catch (IOException | RuntimeException e) {
                 root.err().println("error: cannot write the report of " + folder + ": " + e.getMessage());
                 return e instanceof IOException && e.getMessage() != null && e.getMessage().contains("events.jsonl:")

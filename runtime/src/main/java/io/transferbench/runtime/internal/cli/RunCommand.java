@@ -42,11 +42,6 @@ final class RunCommand implements Callable<Integer> {
         if (!root.quiet) {
             runner.addObserver(new Progress(root.out(), System.console() != null, root.verbose));
         }
-        List<String> unrunnable = runner.unrunnableStages(d);
-        if (!unrunnable.isEmpty()) {
-            unrunnable.forEach(u -> root.err().println("error: " + u));
-            return TransferbenchCommand.BAD_INPUT;
-        }
         Map<String, TaskData> tasks;
         try {
             tasks = new TaskLoader(new DatasetLoader()).loadAll(d);

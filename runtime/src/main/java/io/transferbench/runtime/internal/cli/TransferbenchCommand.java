@@ -5,6 +5,7 @@ import com.google.inject.Injector;
 import com.google.inject.Stage;
 import io.transferbench.runtime.internal.plugins.ComponentRegistry;
 import io.transferbench.runtime.internal.plugins.PluginLoader;
+import io.transferbench.runtime.internal.stages.BuiltInStageTypes;
 import io.transferbench.runtime.internal.wiring.RuntimeModule;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -97,7 +98,7 @@ public final class TransferbenchCommand implements Runnable {
 
     Injector injector() {
         if (injector == null) {
-            injector = Guice.createInjector(Stage.PRODUCTION, new RuntimeModule(registry()));
+            injector = Guice.createInjector(Stage.PRODUCTION, new RuntimeModule(registry(), BuiltInStageTypes.all()));
         }
         return injector;
     }

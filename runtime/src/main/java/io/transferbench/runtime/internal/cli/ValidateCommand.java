@@ -7,7 +7,7 @@ import io.transferbench.runtime.internal.descriptor.DescriptorException;
 import io.transferbench.runtime.internal.descriptor.DescriptorValidator;
 import io.transferbench.runtime.internal.descriptor.PipelineDescriptor;
 import io.transferbench.runtime.internal.descriptor.ResolvedComponent;
-import io.transferbench.runtime.internal.descriptor.UsedComponents;
+import io.transferbench.runtime.internal.pipeline.StageTypes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -63,7 +63,7 @@ final class ValidateCommand implements Callable<Integer> {
         root.out().println("Resolved pipeline (defaults filled in):");
         root.out().print(YAML.writeValueAsString(DescriptorValidator.resolved(d)).indent(2));
         root.out().println("Components and where they come from:");
-        for (UsedComponents.Use use : UsedComponents.of(d)) {
+        for (StageTypes.ComponentUse use : root.injector().getInstance(StageTypes.class).componentUses(d)) {
             line(use.stage(), use.key(), use.component());
         }
     }

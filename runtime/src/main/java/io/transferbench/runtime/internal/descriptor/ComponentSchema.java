@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -163,25 +162,20 @@ public final class ComponentSchema extends Schema {
         if (v.problems.size() != before) {
             return Optional.empty();
         }
-        long componentSeed = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * path.hashCode())).nextLong();
+        long componentSeed = Seeds.derive(seed, path);
         return Optional.of(new ResolvedComponent(component,
                 new ComponentParameters(id, values, locations, componentSeed), node.location()));
     }
 
     static Schema schemaOf(ParameterSpec spec) {
         String d = spec.description();
-        switch (spec.type()) {
-            case INTEGER:
-                return new IntegerSchema(d, spec.minimum().orElse(null), spec.maximum().orElse(null));
-            case NUMBER:
-                return new NumberSchema(d, spec.minimum().orElse(null), spec.maximum().orElse(null), false);
-            case BOOLEAN:
-                return new BooleanSchema(d);
-            case CHOICE:
-                return new EnumSchema(d, spec.choices());
-            default:
-                return new StringSchema(d, null, null);
-        }
+        return switch (spec.type()) {
+            case INTEGER -> ScalarSchema.integer(d, spec.minimum().orElse(null), spec.maximum().orElse(null));
+            case NUMBER -> ScalarSchema.number(d, spec.minimum().orElse(null), spec.maximum().orElse(null), false);
+            case BOOLEAN -> ScalarSchema.flag(d);
+            case CHOICE -> ScalarSchema.oneOf(d, spec.choices());
+            case STRING -> ScalarSchema.text(d, null, null);
+        };
     }
 
     @Override

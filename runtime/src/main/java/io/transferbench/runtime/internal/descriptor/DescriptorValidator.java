@@ -1,7 +1,6 @@
 package io.transferbench.runtime.internal.descriptor;
 
 import io.transferbench.runtime.internal.plugins.ComponentRegistry;
-import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,16 +14,18 @@ import java.util.Set;
 
 /**
  * Validates a descriptor completely before anything runs: structure and types against
- * {@link PipelineSchema}, ids against the plugin registry, component parameters against their
+ * the pipeline schema, ids against the plugin registry, component parameters against their
  * factories, and names against the sections that define them. Reports every problem at once.
  */
 public final class DescriptorValidator {
 
     private final ComponentRegistry registry;
+    private final Schema.ObjectSchema schema;
 
-    @Inject
-    public DescriptorValidator(ComponentRegistry registry) {
+    /** @param schema the pipeline schema, assembled from the stage types ({@link PipelineSchema#of}) */
+    public DescriptorValidator(ComponentRegistry registry, Schema.ObjectSchema schema) {
         this.registry = registry;
+        this.schema = schema;
     }
 
     public PipelineDescriptor validate(Path file) throws DescriptorException {
@@ -43,7 +44,6 @@ public final class DescriptorValidator {
 
     public PipelineDescriptor validate(Path file, String text) throws DescriptorException {
         YamlNode tree = YamlTreeReader.read(file.toString(), text);
-        Schema.ObjectSchema schema = PipelineSchema.root();
         long seed = seedOf(tree, schema);
         Validation v = new Validation(registry, seed);
         schema.validate(tree, "", v);

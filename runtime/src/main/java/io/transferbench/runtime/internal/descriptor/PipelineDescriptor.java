@@ -29,11 +29,7 @@ public final class PipelineDescriptor {
      * derived from it, so components and data order differ between trials and repeat across runs.
      */
     public PipelineDescriptor forTrial(int trial) {
-        return new PipelineDescriptor(file, text, root.withSeed(trialSeed(root.integer("seed"), trial)), trial);
-    }
-
-    static long trialSeed(long seed, int trial) {
-        return trial == 1 ? seed : new java.util.SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * trial)).nextLong();
+        return new PipelineDescriptor(file, text, root.withSeed(Seeds.trial(root.integer("seed"), trial)), trial);
     }
 
     /** Which trial this is, 1-based. */
@@ -43,7 +39,7 @@ public final class PipelineDescriptor {
 
     /** The seed in force: the descriptor's for trial 1, a derived one for later trials. */
     public long effectiveSeed() {
-        return trialSeed(root.integer("seed"), trial);
+        return Seeds.trial(root.integer("seed"), trial);
     }
 
     public Path file() {

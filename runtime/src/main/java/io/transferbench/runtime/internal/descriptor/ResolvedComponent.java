@@ -14,4 +14,9 @@ public record ResolvedComponent(DiscoveredComponent component, ComponentParamete
     public Object create() {
         return component.factory().create(parameters);
     }
+
+    /** Creates the component with its randomness seeded by {@code seed}. */
+    public Object create(long seed) {
+        return component.factory().create(parameters.withSeed(seed));
+    }
 }

@@ -59,220 +59,163 @@ public abstract class Schema {
         return "";
     }
 
-    static String trim(double d) {
+    public static String trim(double d) {
         return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
     }
 
     // ---------------------------------------------------------------- scalars
 
-    /** A whole number in an optional range. */
-    public static final class IntegerSchema extends Schema {
-        final Double min;
-        final Double max;
+    /** One scalar value: an integer or number in a range, a flag, text, one of some words, or a name reference. */
+    public static final class ScalarSchema extends Schema {
 
-        IntegerSchema(String description, Double min, Double max) {
-            super(description);
-            this.min = min;
-            this.max = max;
-        }
+        enum Kind { INTEGER, NUMBER, BOOLEAN, TEXT, CHOICE, REFERENCE }
 
-        @Override
-        String expected() {
-            return "an integer" + range(min, max, true);
-        }
-
-        @Override
-        void validate(YamlNode node, String path, Validation v) {
-            if (!(node instanceof YamlNode.Scalar) || !(((YamlNode.Scalar) node).value() instanceof Long)) {
-                wrongType(node, path, v, this);
-                return;
-            }
-            long value = (Long) ((YamlNode.Scalar) node).value();
-            if ((min != null && value < min) || (max != null && value > max)) {
-                v.problem(node.location(), path, "expected " + expected() + ", found " + value);
-            }
-        }
-
-        @Override
-        Map<String, Object> jsonSchema() {
-            Map<String, Object> j = new LinkedHashMap<>();
-            j.put("type", "integer");
-            if (min != null) {
-                j.put("minimum", min.longValue());
-            }
-            if (max != null) {
-                j.put("maximum", max.longValue());
-            }
-            return described(j);
-        }
-    }
-
-    /** A real number in an optional range; whole numbers are accepted. */
-    public static final class NumberSchema extends Schema {
+        final Kind kind;
         final Double min;
         final Double max;
         final boolean exclusiveMin;
+        final Pattern pattern;
+        final String patternInWords;
+        final List<String> values;
+        final String section;
 
-        NumberSchema(String description, Double min, Double max, boolean exclusiveMin) {
+        private ScalarSchema(String description, Kind kind, Double min, Double max, boolean exclusiveMin,
+                             Pattern pattern, String patternInWords, List<String> values, String section) {
             super(description);
+            this.kind = kind;
             this.min = min;
             this.max = max;
             this.exclusiveMin = exclusiveMin;
-        }
-
-        @Override
-        String expected() {
-            if (exclusiveMin && min != null) {
-                return "a number > " + trim(min) + (max != null ? " and <= " + trim(max) : "");
-            }
-            return "a number" + range(min, max, false);
-        }
-
-        @Override
-        void validate(YamlNode node, String path, Validation v) {
-            if (!(node instanceof YamlNode.Scalar) || !(((YamlNode.Scalar) node).value() instanceof Number)) {
-                wrongType(node, path, v, this);
-                return;
-            }
-            double value = ((Number) ((YamlNode.Scalar) node).value()).doubleValue();
-            boolean low = min != null && (exclusiveMin ? value <= min : value < min);
-            if (Double.isNaN(value) || low || (max != null && value > max)) {
-                v.problem(node.location(), path, "expected " + expected() + ", found " + trim(value));
-            }
-        }
-
-        @Override
-        Map<String, Object> jsonSchema() {
-            Map<String, Object> j = new LinkedHashMap<>();
-            j.put("type", "number");
-            if (min != null) {
-                j.put(exclusiveMin ? "exclusiveMinimum" : "minimum", min);
-            }
-            if (max != null) {
-                j.put("maximum", max);
-            }
-            return described(j);
-        }
-    }
-
-    public static final class BooleanSchema extends Schema {
-        BooleanSchema(String description) {
-            super(description);
-        }
-
-        @Override
-        String expected() {
-            return "true or false";
-        }
-
-        @Override
-        void validate(YamlNode node, String path, Validation v) {
-            if (!(node instanceof YamlNode.Scalar) || !(((YamlNode.Scalar) node).value() instanceof Boolean)) {
-                wrongType(node, path, v, this);
-            }
-        }
-
-        @Override
-        Map<String, Object> jsonSchema() {
-            return described(Map.of("type", "boolean"));
-        }
-    }
-
-    /** Text, optionally matching a pattern explained in words. */
-    public static final class StringSchema extends Schema {
-        final Pattern pattern;
-        final String patternInWords;
-
-        StringSchema(String description, Pattern pattern, String patternInWords) {
-            super(description);
             this.pattern = pattern;
             this.patternInWords = patternInWords;
-        }
-
-        @Override
-        String expected() {
-            return pattern == null ? "text" : patternInWords;
-        }
-
-        @Override
-        void validate(YamlNode node, String path, Validation v) {
-            if (!(node instanceof YamlNode.Scalar) || !(((YamlNode.Scalar) node).value() instanceof String)) {
-                wrongType(node, path, v, this);
-                return;
-            }
-            String value = (String) ((YamlNode.Scalar) node).value();
-            if (pattern != null && !pattern.matcher(value).matches()) {
-                v.problem(node.location(), path, "expected " + patternInWords + ", found '" + value + "'");
-            }
-        }
-
-        @Override
-        Map<String, Object> jsonSchema() {
-            Map<String, Object> j = new LinkedHashMap<>();
-            j.put("type", "string");
-            if (pattern != null) {
-                j.put("pattern", "^" + pattern.pattern() + "$");
-            }
-            return described(j);
-        }
-    }
-
-    /** One of a fixed set of words. */
-    public static final class EnumSchema extends Schema {
-        final List<String> values;
-
-        EnumSchema(String description, List<String> values) {
-            super(description);
             this.values = List.copyOf(values);
+            this.section = section;
+        }
+
+        static ScalarSchema integer(String description, Double min, Double max) {
+            return new ScalarSchema(description, Kind.INTEGER, min, max, false, null, null, List.of(), null);
+        }
+
+        /** A real number; whole numbers are accepted. */
+        static ScalarSchema number(String description, Double min, Double max, boolean exclusiveMin) {
+            return new ScalarSchema(description, Kind.NUMBER, min, max, exclusiveMin, null, null, List.of(), null);
+        }
+
+        static ScalarSchema flag(String description) {
+            return new ScalarSchema(description, Kind.BOOLEAN, null, null, false, null, null, List.of(), null);
+        }
+
+        /** Text, optionally matching a pattern explained in words. */
+        static ScalarSchema text(String description, Pattern pattern, String patternInWords) {
+            return new ScalarSchema(description, Kind.TEXT, null, null, false, pattern, patternInWords, List.of(), null);
+        }
+
+        static ScalarSchema oneOf(String description, List<String> values) {
+            return new ScalarSchema(description, Kind.CHOICE, null, null, false, null, null, values, null);
+        }
+
+        /** A name that must be defined under a top-level section, e.g. a network's name. */
+        static ScalarSchema reference(String description, String section) {
+            return new ScalarSchema(description, Kind.REFERENCE, null, null, false, null, null, List.of(), section);
         }
 
         @Override
         String expected() {
-            return values.size() == 1 ? "'" + values.get(0) + "'" : "one of " + String.join(", ", values);
+            return switch (kind) {
+                case INTEGER -> "an integer" + range(min, max, true);
+                case NUMBER -> exclusiveMin && min != null
+                        ? "a number > " + trim(min) + (max != null ? " and <= " + trim(max) : "")
+                        : "a number" + range(min, max, false);
+                case BOOLEAN -> "true or false";
+                case TEXT -> pattern == null ? "text" : patternInWords;
+                case CHOICE -> values.size() == 1 ? "'" + values.get(0) + "'" : "one of " + String.join(", ", values);
+                case REFERENCE -> "the name of an entry under '" + section + "'";
+            };
         }
 
         @Override
         void validate(YamlNode node, String path, Validation v) {
             Object value = node instanceof YamlNode.Scalar ? ((YamlNode.Scalar) node).value() : null;
-            if (!(value instanceof String) || !values.contains(value)) {
-                String suggestion = value instanceof String ? Suggestions.didYouMean((String) value, values) : "";
-                v.problem(node.location(), path, "expected " + expected() + ", found " + node.kind() + suggestion);
+            switch (kind) {
+                case INTEGER -> {
+                    if (!(value instanceof Long)) {
+                        wrongType(node, path, v, this);
+                    } else if ((min != null && (Long) value < min) || (max != null && (Long) value > max)) {
+                        v.problem(node.location(), path, "expected " + expected() + ", found " + value);
+                    }
+                }
+                case NUMBER -> {
+                    if (!(value instanceof Number)) {
+                        wrongType(node, path, v, this);
+                        return;
+                    }
+                    double d = ((Number) value).doubleValue();
+                    boolean low = min != null && (exclusiveMin ? d <= min : d < min);
+                    if (Double.isNaN(d) || low || (max != null && d > max)) {
+                        v.problem(node.location(), path, "expected " + expected() + ", found " + trim(d));
+                    }
+                }
+                case BOOLEAN -> {
+                    if (!(value instanceof Boolean)) {
+                        wrongType(node, path, v, this);
+                    }
+                }
+                case TEXT -> {
+                    if (!(value instanceof String)) {
+                        wrongType(node, path, v, this);
+                    } else if (pattern != null && !pattern.matcher((String) value).matches()) {
+                        v.problem(node.location(), path, "expected " + patternInWords + ", found '" + value + "'");
+                    }
+                }
+                case CHOICE -> {
+                    if (!(value instanceof String) || !values.contains(value)) {
+                        String suggestion = value instanceof String ? Suggestions.didYouMean((String) value, values) : "";
+                        v.problem(node.location(), path, "expected " + expected() + ", found " + node.kind() + suggestion);
+                    }
+                }
+                case REFERENCE -> {
+                    if (!(value instanceof String)) {
+                        wrongType(node, path, v, this);
+                    } else {
+                        v.references.add(new Validation.PendingReference(section, (String) value, node.location(), path));
+                    }
+                }
             }
         }
 
         @Override
         Map<String, Object> jsonSchema() {
-            return described(Map.of("enum", values));
-        }
-    }
-
-    /** A name that must be defined under a top-level section, e.g. a network's name. */
-    public static final class ReferenceSchema extends Schema {
-        final String section;
-
-        ReferenceSchema(String description, String section) {
-            super(description);
-            this.section = section;
-        }
-
-        @Override
-        String expected() {
-            return "the name of an entry under '" + section + "'";
-        }
-
-        @Override
-        void validate(YamlNode node, String path, Validation v) {
-            if (!(node instanceof YamlNode.Scalar) || !(((YamlNode.Scalar) node).value() instanceof String)) {
-                wrongType(node, path, v, this);
-                return;
+            Map<String, Object> j = new LinkedHashMap<>();
+            switch (kind) {
+                case INTEGER -> {
+                    j.put("type", "integer");
+                    if (min != null) {
+                        j.put("minimum", min.longValue());
+                    }
+                    if (max != null) {
+                        j.put("maximum", max.longValue());
+                    }
+                }
+                case NUMBER -> {
+                    j.put("type", "number");
+                    if (min != null) {
+                        j.put(exclusiveMin ? "exclusiveMinimum" : "minimum", min);
+                    }
+                    if (max != null) {
+                        j.put("maximum", max);
+                    }
+                }
+                case BOOLEAN -> j.put("type", "boolean");
+                case TEXT -> {
+                    j.put("type", "string");
+                    if (pattern != null) {
+                        j.put("pattern", "^" + pattern.pattern() + "$");
+                    }
+                }
+                case CHOICE -> j.put("enum", values);
+                case REFERENCE -> j.put("type", "string");
             }
-            v.references.add(new Validation.PendingReference(section, (String) ((YamlNode.Scalar) node).value(),
-                    node.location(), path));
-        }
-
-        @Override
-        Map<String, Object> jsonSchema() {
-            return described(Map.of("type", "string"));
+            return described(j);
         }
     }
 

@@ -4,12 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Renders {@link PipelineSchema} as JSON Schema and as the field tables of {@code docs/descriptor.md},
+ * Renders the pipeline schema as JSON Schema and as the field tables of {@code docs/descriptor.md},
  * so both documents follow the schema that validation uses (a test fails when they drift).
  */
 public final class SchemaDocumentation {
@@ -17,12 +18,12 @@ public final class SchemaDocumentation {
     private SchemaDocumentation() {
     }
 
-    public static String jsonSchema() {
+    public static String jsonSchema(Schema.ObjectSchema pipeline) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("$schema", "https://json-schema.org/draft/2020-12/schema");
         root.put("$id", "https://transferbench.io/descriptor.schema.json");
         root.put("title", "Transferbench pipeline descriptor");
-        root.putAll(PipelineSchema.root().jsonSchema());
+        root.putAll(pipeline.jsonSchema());
         try {
             return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
@@ -31,10 +32,45 @@ public final class SchemaDocumentation {
     }
 
     /** Markdown tables: one for the top level and one per nested object, stage type and task/network entry. */
-    public static String markdownReference() {
+    public static String markdownReference(Schema.ObjectSchema pipeline) {
         StringBuilder out = new StringBuilder();
-        table("Top level", "", PipelineSchema.root(), out);
+        walk("Top level", "", pipeline, (title, prefix, schema) -> table(title, prefix, schema, out));
         return out.toString();
+    }
+
+    /** Every documented key path, e.g. {@code stages[].frequency.rule}. */
+    public static List<String> keyPaths(Schema.ObjectSchema pipeline) {
+        List<String> paths = new ArrayList<>();
+        walk("Top level", "", pipeline, (title, prefix, schema) -> schema.fields.keySet().forEach(k -> paths.add(prefix + k)));
+        return paths;
+    }
+
+    /** What is done with each object of the schema: its title, its keys' prefix and its schema. */
+    @FunctionalInterface
+    private interface ObjectVisitor {
+        void visit(String title, String prefix, Schema.ObjectSchema schema);
+    }
+
+    /** Visits an object, then each nested object, entry schema and stage type in key order. */
+    private static void walk(String title, String prefix, Schema.ObjectSchema schema, ObjectVisitor visitor) {
+        visitor.visit(title, prefix, schema);
+        for (Schema.Field f : schema.fields.values()) {
+            String path = prefix + f.name();
+            Schema s = f.schema();
+            if (s instanceof Schema.ListSchema list) {
+                s = list.item;
+                path += "[]";
+            }
+            if (s instanceof Schema.ObjectSchema object) {
+                walk("`" + path + "`", path + ".", object, visitor);
+            } else if (s instanceof Schema.NamedEntriesSchema entries) {
+                walk("`" + path + ".<name>`", path + ".<name>.", entries.value, visitor);
+            } else if (s instanceof Schema.VariantSchema variants) {
+                for (Map.Entry<String, Schema.ObjectSchema> v : variants.variants.entrySet()) {
+                    walk("Stage `" + v.getKey() + "`", path + ".", v.getValue(), visitor);
+                }
+            }
+        }
     }
 
     private static void table(String title, String prefix, Schema.ObjectSchema schema, StringBuilder out) {
@@ -49,34 +85,9 @@ public final class SchemaDocumentation {
                     .append(" | ").append(def).append(" | ").append(cell(f.schema().description())).append(" |\n");
         }
         out.append("\n");
-        for (Schema.Field f : schema.fields.values()) {
-            String path = prefix + f.name();
-            Schema s = f.schema();
-            if (s instanceof Schema.ListSchema) {
-                s = ((Schema.ListSchema) s).item;
-                path += "[]";
-            }
-            if (s instanceof Schema.ObjectSchema) {
-                table("`" + path + "`", path + ".", (Schema.ObjectSchema) s, out);
-            } else if (s instanceof Schema.NamedEntriesSchema) {
-                table("`" + path + ".<name>`", path + ".<name>.", ((Schema.NamedEntriesSchema) s).value, out);
-            } else if (s instanceof Schema.VariantSchema) {
-                for (Map.Entry<String, Schema.ObjectSchema> v : ((Schema.VariantSchema) s).variants.entrySet()) {
-                    table("Stage `" + v.getKey() + "`", path + ".", v.getValue(), out);
-                }
-            }
-        }
     }
 
     private static String cell(String text) {
         return text.replace("|", "\\|");
-    }
-
-    /** Every documented key path, e.g. {@code stages[].frequency.rule}. */
-    public static List<String> keyPaths() {
-        List<String> paths = new java.util.ArrayList<>();
-        markdownReference().lines().filter(l -> l.startsWith("| `"))
-                .forEach(l -> paths.add(l.substring(3, l.indexOf('`', 3))));
-        return paths;
     }
 }

@@ -19,18 +19,30 @@ public final class Section {
     private final String path;
     private final ComponentRegistry registry;
     private final long seed;
+    /** Components already resolved in this descriptor tree, by path: each is resolved once. */
+    private final Map<String, ResolvedComponent> resolved;
 
     Section(YamlNode.Mapping node, Schema.ObjectSchema schema, String path, ComponentRegistry registry, long seed) {
+        this(node, schema, path, registry, seed, new java.util.HashMap<>());
+    }
+
+    private Section(YamlNode.Mapping node, Schema.ObjectSchema schema, String path, ComponentRegistry registry, long seed,
+                    Map<String, ResolvedComponent> resolved) {
         this.node = node;
         this.schema = schema;
         this.path = path;
         this.registry = registry;
         this.seed = seed;
+        this.resolved = resolved;
     }
 
     /** The same values with another seed for the components resolved from them (one trial of several). */
     public Section withSeed(long newSeed) {
         return new Section(node, schema, path, registry, newSeed);
+    }
+
+    private Section child(YamlNode.Mapping mapping, Schema.ObjectSchema childSchema, String childPath) {
+        return new Section(mapping, childSchema, childPath, registry, seed, resolved);
     }
 
     public String path() {
@@ -91,7 +103,7 @@ public final class Section {
         Schema.ObjectSchema child = (Schema.ObjectSchema) field(key).schema();
         YamlNode.Entry e = node.entries().get(key);
         YamlNode.Mapping mapping = e == null ? new YamlNode.Mapping(Map.of(), node.location()) : (YamlNode.Mapping) e.value();
-        return new Section(mapping, child, join(key), registry, seed);
+        return child(mapping, child, join(key));
     }
 
     /** Named entries ({@code tasks}, {@code networks}) in file order. */
@@ -101,7 +113,7 @@ public final class Section {
         YamlNode.Entry e = node.entries().get(key);
         if (e != null) {
             ((YamlNode.Mapping) e.value()).entries().forEach((name, entry) -> out.put(name,
-                    new Section((YamlNode.Mapping) entry.value(), s.value, join(key) + "." + name, registry, seed)));
+                    child((YamlNode.Mapping) entry.value(), s.value, join(key) + "." + name)));
         }
         return out;
     }
@@ -119,7 +131,7 @@ public final class Section {
         for (int i = 0; i < items.size(); i++) {
             YamlNode.Mapping m = (YamlNode.Mapping) items.get(i);
             String type = (String) ((YamlNode.Scalar) m.entries().get(variants.discriminator).value()).value();
-            out.add(new Section(m, variants.variants.get(type), join(key) + "[" + i + "]", registry, seed));
+            out.add(child(m, variants.variants.get(type), join(key) + "[" + i + "]"));
         }
         return out;
     }
@@ -148,9 +160,11 @@ public final class Section {
     }
 
     private ResolvedComponent resolveComponent(YamlNode n, String p, ComponentSchema cs) {
-        Validation v = new Validation(registry, seed);
-        return ComponentSchema.resolve(n, p, cs.kind, registry, seed, v)
-                .orElseThrow(() -> new IllegalStateException("component at " + p + " no longer resolves: " + v.problems));
+        return resolved.computeIfAbsent(p, k -> {
+            Validation v = new Validation(registry, seed);
+            return ComponentSchema.resolve(n, p, cs.kind, registry, seed, v)
+                    .orElseThrow(() -> new IllegalStateException("component at " + p + " no longer resolves: " + v.problems));
+        });
     }
 
     private Object value(String key) {

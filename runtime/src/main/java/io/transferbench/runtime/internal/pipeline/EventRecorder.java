@@ -1,9 +1,8 @@
 package io.transferbench.runtime.internal.pipeline;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.transferbench.api.event.LifecycleEvent;
 import io.transferbench.api.event.LifecycleListener;
+import io.transferbench.runtime.internal.events.EventLog;
 
 import java.io.BufferedWriter;
 import java.io.Closeable;
@@ -17,12 +16,9 @@ import java.time.Clock;
 
 /**
  * Appends every event to {@code events.jsonl}, one JSON object a line, flushed as it happens, so
- * an interrupted run keeps everything up to its last event. The line holds the event's fields plus
- * {@code type} and {@code time}.
+ * an interrupted run keeps everything up to its last event, in {@link EventLog}'s format.
  */
 public final class EventRecorder implements LifecycleListener, Closeable {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BufferedWriter out;
     private final Clock clock;
@@ -39,12 +35,8 @@ public final class EventRecorder implements LifecycleListener, Closeable {
 
     @Override
     public void onEvent(LifecycleEvent event) {
-        ObjectNode line = JSON.createObjectNode();
-        line.put("type", event.type());
-        line.put("time", clock.instant().toString());
-        line.setAll((ObjectNode) JSON.valueToTree(event));
         try {
-            out.write(JSON.writeValueAsString(line));
+            out.write(EventLog.encode(event, clock.instant()));
             out.newLine();
             out.flush();
         } catch (IOException e) {

@@ -7,6 +7,7 @@ import io.transferbench.api.event.LifecycleEvent;
 import io.transferbench.api.event.LifecycleListener;
 import io.transferbench.api.event.NetworkEvaluatedEvent;
 import io.transferbench.api.event.RunFinishedEvent;
+import io.transferbench.runtime.internal.events.EventLog;
 
 import java.io.BufferedWriter;
 import java.io.Closeable;
@@ -60,45 +61,31 @@ public final class MetricsRecorder implements LifecycleListener, Closeable {
      */
     static MetricsRecorder resume(Path folder) throws IOException {
         MetricsRecorder recorder = new MetricsRecorder(folder, true);
-        Path events = folder.resolve("events.jsonl");
+        Path events = folder.resolve(EventLog.FILE);
         if (Files.exists(events)) {
-            ObjectMapper json = new ObjectMapper();
-            for (String line : Files.readAllLines(events, StandardCharsets.UTF_8)) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                com.fasterxml.jackson.databind.JsonNode n = json.readTree(line);
-                String type = n.path("type").asText();
-                if (type.equals("EpochEnded")) {
-                    recorder.remember(n.path("network").asText(), n.path("stage").asText(), n.path("accuracy").asDouble(),
-                            n.path("errorRate").asDouble(), n.path("evalLoss").asDouble());
-                } else if (type.equals("NetworkEvaluated")) {
-                    recorder.remember(n.path("network").asText(), n.path("stage").asText(), n.path("accuracy").asDouble(),
-                            n.path("errorRate").asDouble(), n.path("loss").asDouble());
-                }
-            }
+            EventLog.events(events).forEach(recorder::remember);
         }
         return recorder;
     }
 
     @Override
     public void onEvent(LifecycleEvent event) {
-        if (event instanceof EpochEndedEvent) {
-            EpochEndedEvent e = (EpochEndedEvent) event;
+        if (event instanceof EpochEndedEvent e) {
             write(String.format(Locale.ROOT, "%s,%s,%d,%.6f,%.6f,%.4f,%.6f,%.3f", e.stage(), e.network(), e.epoch(),
                     e.trainLoss(), e.accuracy(), e.errorRate(), e.evalLoss(), e.seconds()));
-            remember(e.network(), e.stage(), e.accuracy(), e.errorRate(), e.evalLoss());
-        } else if (event instanceof NetworkEvaluatedEvent) {
-            NetworkEvaluatedEvent e = (NetworkEvaluatedEvent) event;
-            remember(e.network(), e.stage(), e.accuracy(), e.errorRate(), e.loss());
-        } else if (event instanceof RunFinishedEvent) {
-            writeSummary((RunFinishedEvent) event);
+        } else if (event instanceof RunFinishedEvent e) {
+            writeSummary(e);
         }
+        remember(event);
     }
 
-    /** Each network's last result, as {@code summary.json} will hold it. */
-    public Map<String, Map<String, Object>> summary() {
-        return java.util.Collections.unmodifiableMap(last);
+    /** Keeps each network's last result (epoch end or evaluation) for summary.json. */
+    private void remember(LifecycleEvent event) {
+        if (event instanceof EpochEndedEvent e) {
+            remember(e.network(), e.stage(), e.accuracy(), e.errorRate(), e.evalLoss());
+        } else if (event instanceof NetworkEvaluatedEvent e) {
+            remember(e.network(), e.stage(), e.accuracy(), e.errorRate(), e.loss());
+        }
     }
 
     private void remember(String network, String stage, double accuracy, double errorRate, double loss) {

@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * Runs a validated pipeline: one run folder per trial, the descriptor's listeners and the event
@@ -44,37 +43,23 @@ public final class PipelineRunner {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
 
-    private final Map<String, StageExecutor> executors = new TreeMap<>();
+    private final StageTypes stageTypes;
     private final Clock clock;
     private final List<LifecycleListener> observers = new ArrayList<>();
 
     @Inject
-    public PipelineRunner(java.util.Set<StageExecutor> executors) {
-        this(executors, Clock.systemUTC());
+    public PipelineRunner(StageTypes stageTypes) {
+        this(stageTypes, Clock.systemUTC());
     }
 
-    PipelineRunner(java.util.Set<StageExecutor> executors, Clock clock) {
-        executors.forEach(e -> this.executors.put(e.type(), e));
+    PipelineRunner(StageTypes stageTypes, Clock clock) {
+        this.stageTypes = stageTypes;
         this.clock = clock;
     }
 
     /** A listener for every run this runner executes, besides the run folder's recorders (progress display). */
     public void addObserver(LifecycleListener observer) {
         observers.add(observer);
-    }
-
-    /** Stage types this build can run. */
-    public List<String> runnableStageTypes() {
-        return List.copyOf(executors.keySet());
-    }
-
-    /** Stage types the descriptor uses that this build cannot run yet, with where they are. */
-    public List<String> unrunnableStages(PipelineDescriptor descriptor) {
-        return descriptor.stages().stream().filter(s -> !executors.containsKey(s.string("type")))
-                .map(s -> s.location("type") + ": " + s.path() + ".type: stage type '" + s.string("type")
-                        + "' cannot run in this build yet; runnable: "
-                        + (executors.isEmpty() ? "none" : String.join(", ", executors.keySet())))
-                .collect(Collectors.toList());
     }
 
     /** Runs every trial; stops at the first trial that fails. */
@@ -93,8 +78,9 @@ public final class PipelineRunner {
     private RunOutcome runTrial(PipelineDescriptor d, Map<String, TaskData> tasks) throws IOException {
         Path folder = createRunFolder(d);
         YAML.writeValue(folder.resolve("descriptor.yaml").toFile(), DescriptorValidator.resolved(d));
-        writeComponents(d, folder.resolve("components.json"));
-        return execute(d, folder, tasks, Checkpoints.fresh(folder, d.trial()));
+        List<StageTypes.ResolvedStage<?>> stages = stageTypes.resolve(d);
+        writeComponents(StageTypes.componentUses(d, stages), folder.resolve("components.json"));
+        return execute(d, stages, folder, tasks, Checkpoints.fresh(folder, d.trial()));
     }
 
     /**
@@ -108,16 +94,12 @@ public final class PipelineRunner {
         if (checkpoints.finished()) {
             return new RunOutcome(folder, true, List.of(), Optional.empty());
         }
-        return execute(descriptor.forTrial(checkpoints.trial()), folder, tasks, checkpoints);
+        PipelineDescriptor d = descriptor.forTrial(checkpoints.trial());
+        return execute(d, stageTypes.resolve(d), folder, tasks, checkpoints);
     }
 
-    /** The trial a run folder's checkpoint belongs to (1 when it has no checkpoint state). */
-    public static int trialOf(Path folder) throws IOException {
-        return Checkpoints.read(folder).trial();
-    }
-
-    private RunOutcome execute(PipelineDescriptor d, Path folder, Map<String, TaskData> tasks, Checkpoints checkpoints)
-            throws IOException {
+    private RunOutcome execute(PipelineDescriptor d, List<StageTypes.ResolvedStage<?>> stages, Path folder,
+                               Map<String, TaskData> tasks, Checkpoints checkpoints) throws IOException {
         EventPublisher publisher = new EventPublisher();
         Optional<String> failure = Optional.empty();
         RunState state = new RunState(tasks);
@@ -136,23 +118,25 @@ public final class PipelineRunner {
             } else {
                 LOG.info("Resuming {} at stage {}", folder, checkpoints.completedStages() + 1);
             }
-            List<Section> stages = d.stages();
             for (int i = checkpoints.completedStages(); i < stages.size() && failure.isEmpty(); i++) {
-                Section stage = stages.get(i);
-                String name = PipelineDescriptor.stageName(stage, i);
-                String type = stage.string("type");
+                StageTypes.ResolvedStage<?> stage = stages.get(i);
+                String name = stage.name();
+                String type = stage.type().type();
                 boolean continuing = checkpoints.resumePoint(i).isPresent();
                 if (!continuing) {
-                    publisher.publish(new StageStartedEvent(name, type, i));
+                    publisher.publish(new StageStartedEvent(name, type, i, settings(stage.declaration().section())));
                 }
                 long stageStart = System.nanoTime();
+                Optional<String> stageFailure = Optional.empty();
                 try {
-                    executors.get(type).run(new StageContext(d, stage, name, i, folder, publisher, state, checkpoints));
+                    stage.run(new StageContext(d, name, i, folder, publisher, state, checkpoints));
                 } catch (Exception e) {
                     LOG.error("Stage {} failed", name, e);
+                    stageFailure = Optional.of(e.toString());
                     failure = Optional.of("stage '" + name + "' failed: " + e);
                 }
-                publisher.publish(new StageFinishedEvent(name, type, i, seconds(stageStart)));
+                publisher.publish(new StageFinishedEvent(name, type, i, seconds(stageStart), stageFailure.isEmpty(),
+                        stageFailure.orElse("")));
                 if (failure.isEmpty()) {
                     checkpoints.stageCompleted(i);
                 }
@@ -178,20 +162,37 @@ public final class PipelineRunner {
         return new RunOutcome(folder, failure.isEmpty(), publisher.failures(), failure);
     }
 
+    /** A stage's resolved settings as its StageStarted event carries them: nested keys joined by dots. */
+    static Map<String, Object> settings(Section stage) {
+        Map<String, Object> flat = new TreeMap<>();
+        flatten("", stage.resolvedValues(), flat);
+        return flat;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void flatten(String prefix, Map<String, Object> values, Map<String, Object> out) {
+        values.forEach((k, v) -> {
+            if (v instanceof Map<?, ?> nested) {
+                flatten(prefix + k + ".", (Map<String, Object>) nested, out);
+            } else if (!k.equals("name")) {
+                out.put(prefix + k, v);
+            }
+        });
+    }
+
     /** report.html from the finished (or failed) run's files; a report that cannot be drawn fails nothing. */
-    private static void writeReport(Path folder) {
+    private void writeReport(Path folder) {
         try {
-            io.transferbench.runtime.internal.report.RunReport.write(folder);
+            io.transferbench.runtime.internal.report.RunReport.write(folder, stageTypes.reportSections());
         } catch (IOException | RuntimeException | LinkageError e) {
             LOG.warn("Could not write {}: {}", folder.resolve("report.html"), e.toString());
         }
     }
 
     /** Which component (id, version, module, JAR, parameters) each stage used: the report shows it. */
-    private static void writeComponents(PipelineDescriptor d, Path file) throws IOException {
+    private static void writeComponents(List<StageTypes.ComponentUse> uses, Path file) throws IOException {
         List<Map<String, Object>> list = new ArrayList<>();
-        for (io.transferbench.runtime.internal.descriptor.UsedComponents.Use use
-                : io.transferbench.runtime.internal.descriptor.UsedComponents.of(d)) {
+        for (StageTypes.ComponentUse use : uses) {
             io.transferbench.runtime.internal.plugins.DiscoveredComponent c = use.component().component();
             Map<String, Object> entry = new java.util.LinkedHashMap<>();
             entry.put("stage", use.stage());

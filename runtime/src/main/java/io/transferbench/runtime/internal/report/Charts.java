@@ -17,7 +17,7 @@ import java.util.Base64;
 import java.util.List;
 
 /** XChart charts in one house style, rendered headless to PNG and embedded as data URIs. */
-final class Charts {
+public final class Charts {
 
     static final int WIDTH = 760;
     static final int HEIGHT = 340;
@@ -30,7 +30,7 @@ final class Charts {
     private Charts() {
     }
 
-    static XYChart xy(String title, String xTitle, String yTitle) {
+    public static XYChart xy(String title, String xTitle, String yTitle) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
         Styler s = chart.getStyler();
@@ -43,7 +43,7 @@ final class Charts {
         return chart;
     }
 
-    static CategoryChart bars(String title, String xTitle, String yTitle) {
+    public static CategoryChart bars(String title, String xTitle, String yTitle) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
@@ -53,25 +53,25 @@ final class Charts {
         return chart;
     }
 
-    static void line(XYChart chart, String name, List<Double> x, List<Double> y) {
+    public static void line(XYChart chart, String name, List<Double> x, List<Double> y) {
         XYSeries s = chart.addSeries(name, x, y);
         s.setMarker(SeriesMarkers.CIRCLE);
     }
 
-    static void points(XYChart chart, String name, List<Double> x, List<Double> y) {
+    public static void points(XYChart chart, String name, List<Double> x, List<Double> y) {
         XYSeries s = chart.addSeries(name, x, y);
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         s.setMarker(SeriesMarkers.DIAMOND);
     }
 
-    static void steps(XYChart chart, String name, List<Double> x, List<Double> y) {
+    public static void steps(XYChart chart, String name, List<Double> x, List<Double> y) {
         XYSeries s = chart.addSeries(name, x, y);
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
         s.setMarker(SeriesMarkers.NONE);
     }
 
     /** The chart as an {@code <img>} with a PNG data URI and a text alternative. */
-    static String img(Chart<?, ?> chart, String alt) {
+    public static String img(Chart<?, ?> chart, String alt) {
         try {
             byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
             return "<img alt=\"" + Html.escape(alt) + "\" width=\"" + WIDTH + "\" height=\"" + HEIGHT

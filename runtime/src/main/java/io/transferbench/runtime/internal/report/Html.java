@@ -1,7 +1,7 @@
 package io.transferbench.runtime.internal.report;
 
 /** Small HTML helpers. */
-final class Html {
+public final class Html {
 
     static final String STYLE = "body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;margin:2em auto;max-width:72em;"
             + "color:#222;line-height:1.4}h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}"
@@ -13,7 +13,7 @@ final class Html {
     private Html() {
     }
 
-    static String escape(String text) {
+    public static String escape(String text) {
         StringBuilder b = new StringBuilder(text.length());
         for (char c : text.toCharArray()) {
             switch (c) {

@@ -4,11 +4,14 @@ import io.transferbench.api.importance.ImportanceMetric;
 import io.transferbench.api.network.ConvLayerInfo;
 import io.transferbench.runtime.internal.data.LabelledImages;
 import io.transferbench.runtime.internal.data.TaskData;
+import io.transferbench.runtime.internal.descriptor.Location;
+import io.transferbench.runtime.internal.descriptor.Section;
 import io.transferbench.runtime.internal.engine.Dl4jEngine;
 import io.transferbench.runtime.internal.engine.Dl4jNetworkView;
 import io.transferbench.runtime.internal.engine.Networks;
 import io.transferbench.runtime.internal.engine.TrainingSettings;
 import io.transferbench.runtime.internal.pipeline.StageContext;
+import io.transferbench.runtime.internal.pipeline.StageDeclaration;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -27,26 +30,39 @@ final class CompressionSupport {
     private CompressionSupport() {
     }
 
+    /**
+     * What {@code prune} and {@code replace-filters} share in their settings: the source network, the
+     * network made from it (and its task), and the retraining.
+     */
+    record Source(String from, Location fromLocation, String network, Location networkLocation, String stageType,
+                  String task, TrainingLoop.Training training) {
+        static Source of(StageDeclaration stage) {
+            Section s = stage.section();
+            String network = s.string("network");
+            return new Source(s.string("from"), s.location("from"), network, s.location("network"), s.string("type"),
+                    stage.taskOf(network), TrainingLoop.Training.of(s));
+        }
+    }
+
     /** How a stage changes its copy of the source network before retraining. */
     @FunctionalInterface
     interface Change {
-        MultiLayerNetwork apply(StageContext context, String network, TaskData task, TrainingSettings settings, long seed);
+        MultiLayerNetwork apply(StageContext context, TaskData task, long seed);
     }
 
     /**
      * What {@code prune} and {@code replace-filters} share: the stage's network is {@code change}'s
      * result (or, resuming, its last checkpoint), retrained for the stage's epochs and saved.
      */
-    static void changeAndRetrain(StageContext context, Change change) throws IOException {
+    static void changeAndRetrain(StageContext context, Source source, Change change) throws IOException {
         Dl4jEngine.start();
-        String name = context.stage().string("network");
-        String taskName = context.pipeline().networks().get(name).string("task");
-        TaskData task = context.state().task(taskName);
-        TrainingSettings settings = TrainingLoop.settings(context.stage());
+        String name = source.network();
+        TaskData task = context.state().task(source.task());
+        TrainingSettings settings = source.training().settings();
         long seed = TrainingLoop.networkSeed(context.seed(), name);
         TrainingLoop.Start start = TrainingLoop.startOrResume(context, name, () -> retrainable(
-                change.apply(context, name, task, settings, seed), settings, seed));
-        TrainingLoop.train(context, name, start, taskName, settings);
+                change.apply(context, task, seed), settings, seed));
+        TrainingLoop.train(context, name, start, source.task(), source.training());
         context.state().putNetwork(name, start.net());
         TrainingLoop.save(context, name, start.net());
     }
@@ -55,21 +71,20 @@ final class CompressionSupport {
      * A copy of the network {@code from} (an earlier stage trained it) for the stage's {@code network},
      * whose task must have as many classes as the copy's head.
      */
-    static MultiLayerNetwork sourceCopy(StageContext context, TaskData task) {
-        String from = context.stage().string("from");
+    static MultiLayerNetwork sourceCopy(StageContext context, Source s, TaskData task) {
         Model source;
         try {
-            source = TrainingLoop.trained(context, from).orElseThrow(() -> new IllegalStateException(
-                    context.stage().location("from") + ": network '" + from + "' has not been trained by an earlier stage"));
+            source = TrainingLoop.trained(context, s.from()).orElseThrow(() -> new IllegalStateException(
+                    s.fromLocation() + ": network '" + s.from() + "' has not been trained by an earlier stage"));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot load network '" + from + "'", e);
+            throw new UncheckedIOException("cannot load network '" + s.from() + "'", e);
         }
-        MultiLayerNetwork net = Networks.layerList(source, from, context.stage().string("type")).clone();
+        MultiLayerNetwork net = Networks.layerList(source, s.from(), s.stageType()).clone();
         long classes = ((FeedForwardLayer) net.getLayer(net.getnLayers() - 1).conf().getLayer()).getNOut();
         if (classes != task.train().classes()) {
-            throw new IllegalStateException(context.stage().location("network") + ": network '"
-                    + context.stage().string("network") + "' has a task of " + task.train().classes()
-                    + " classes, but '" + from + "' outputs " + classes + "; give it " + from + "'s task");
+            throw new IllegalStateException(s.networkLocation() + ": network '" + s.network() + "' has a task of "
+                    + task.train().classes() + " classes, but '" + s.from() + "' outputs " + classes + "; give it "
+                    + s.from() + "'s task");
         }
         return net;
     }

@@ -1,10 +1,14 @@
 package io.transferbench.runtime.internal.stages;
 
 import io.transferbench.runtime.internal.data.TaskData;
+import io.transferbench.runtime.internal.descriptor.Fields;
+import io.transferbench.runtime.internal.descriptor.Location;
 import io.transferbench.runtime.internal.descriptor.Section;
+import io.transferbench.runtime.internal.descriptor.StageSchema;
 import io.transferbench.runtime.internal.engine.TrainingSettings;
 import io.transferbench.runtime.internal.pipeline.StageContext;
-import io.transferbench.runtime.internal.pipeline.StageExecutor;
+import io.transferbench.runtime.internal.pipeline.StageDeclaration;
+import io.transferbench.runtime.internal.pipeline.StageType;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -16,52 +20,73 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
+import java.util.List;
+
+import static io.transferbench.runtime.internal.descriptor.Fields.integer;
+import static io.transferbench.runtime.internal.descriptor.Fields.reference;
+import static io.transferbench.runtime.internal.descriptor.Fields.required;
+import static io.transferbench.runtime.internal.descriptor.Fields.withDefault;
+
 /**
  * {@code finetune}: copies a trained network's backbone, attaches a new randomly initialised head for
  * the target network's task, optionally freezes the first layers, and trains with the stage's
  * (lower) learning rate. DL4J's {@code TransferLearning} does the surgery.
  */
-public final class FinetuneStage implements StageExecutor {
+public final class FinetuneStage implements StageType<FinetuneStage.Settings> {
 
-    @Override
-    public String type() {
-        return "finetune";
+    /**
+     * @param from         the trained network whose backbone is copied
+     * @param fromLocation where {@code from} was written, for the error when it was never trained
+     */
+    public record Settings(String from, Location fromLocation, String network, String task, int freezeLayers,
+                           TrainingLoop.Training training) {
     }
 
     @Override
-    public void run(StageContext context) throws Exception {
-        Section stage = context.stage();
-        String from = stage.string("from");
-        String name = stage.string("network");
-        String taskName = context.pipeline().networks().get(name).string("task");
-        TaskData task = context.state().task(taskName);
-        TrainingSettings settings = TrainingLoop.settings(stage);
-        long seed = TrainingLoop.networkSeed(context.seed(), name);
+    public StageSchema schema() {
+        return new StageSchema("finetune", "Copy a trained network's backbone into another network with a new head, and "
+                + "train it on that network's task with a lower learning rate.", Fields.concat(List.of(
+                required("from", reference("The trained network whose backbone is copied.", "networks")),
+                required("network", reference("The network to create and train.", "networks")),
+                withDefault("freeze-layers", integer("Leading layers kept frozen.", 0.0, null), 0L)),
+                Fields.withDefault(Fields.training(), "learning-rate", 0.001)), List.of(Fields::checkSourceDiffers));
+    }
 
-        TrainingLoop.Start start = TrainingLoop.startOrResume(context, name, () -> newHead(context, from, task, settings, seed));
-        TrainingLoop.train(context, name, start, taskName, settings);
+    @Override
+    public Settings settings(StageDeclaration stage) {
+        Section section = stage.section();
+        String network = section.string("network");
+        return new Settings(section.string("from"), section.location("from"), network, stage.taskOf(network),
+                (int) section.integer("freeze-layers"), TrainingLoop.Training.of(section));
+    }
+
+    @Override
+    public void run(Settings s, StageContext context) throws Exception {
+        TaskData task = context.state().task(s.task());
+        long seed = TrainingLoop.networkSeed(context.seed(), s.network());
+        TrainingLoop.Start start = TrainingLoop.startOrResume(context, s.network(), () -> newHead(context, s, task, seed));
+        TrainingLoop.train(context, s.network(), start, s.task(), s.training());
         Model net = start.net();
-        context.state().putNetwork(name, net);
-        TrainingLoop.save(context, name, net);
+        context.state().putNetwork(s.network(), net);
+        TrainingLoop.save(context, s.network(), net);
     }
 
     /** The source's backbone with a new, seeded head for the task, optionally with frozen layers. */
-    private static Model newHead(StageContext context, String from, TaskData task, TrainingSettings settings,
-                                 long seed) {
-        Section stage = context.stage();
+    private static Model newHead(StageContext context, Settings s, TaskData task, long seed) {
         Model source;
         try {
-            source = TrainingLoop.trained(context, from).orElseThrow(() ->
-                    new IllegalStateException(stage.location("from") + ": network '" + from
+            source = TrainingLoop.trained(context, s.from()).orElseThrow(() ->
+                    new IllegalStateException(s.fromLocation() + ": network '" + s.from()
                             + "' has not been trained by an earlier stage"));
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot load network '" + from + "'", e);
+            throw new java.io.UncheckedIOException("cannot load network '" + s.from() + "'", e);
         }
+        TrainingSettings settings = s.training().settings();
         // The new head is initialised from ND4J's global generator, not the configuration's seed.
         org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(seed);
         FineTuneConfiguration fineTune = new FineTuneConfiguration.Builder().updater(settings.updater()).seed(seed)
                 .weightDecay(settings.weightDecay()).build();
-        int frozen = (int) stage.integer("freeze-layers");
+        int frozen = s.freezeLayers();
         if (source instanceof ComputationGraph graph) {
             return newGraphHead(graph, fineTune, frozen, task);
         }

@@ -3,17 +3,22 @@ package io.transferbench.runtime.internal.stages;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.transferbench.api.event.FiltersTransferredEvent;
 import io.transferbench.api.event.ScheduleAdjustedEvent;
+import io.transferbench.api.event.ScheduleInitializedEvent;
 import io.transferbench.api.event.TransferPointReachedEvent;
 import io.transferbench.api.importance.ImportanceMetric;
 import io.transferbench.api.network.ConvLayerInfo;
 import io.transferbench.api.network.Evaluation;
 import io.transferbench.api.schedule.AdjustmentRule;
+import io.transferbench.api.schedule.ScheduleParameter;
 import io.transferbench.api.transfer.FilterPair;
 import io.transferbench.api.transfer.TransferPolicy;
 import io.transferbench.api.transfer.TransferRequest;
 import io.transferbench.runtime.internal.data.TaskData;
-import io.transferbench.runtime.internal.descriptor.ResolvedComponent;
+import io.transferbench.runtime.internal.descriptor.Fields;
+import io.transferbench.runtime.internal.descriptor.Schema;
 import io.transferbench.runtime.internal.descriptor.Section;
+import io.transferbench.runtime.internal.descriptor.StageSchema;
+import io.transferbench.runtime.internal.descriptor.YamlNode;
 import io.transferbench.runtime.internal.engine.Batches;
 import io.transferbench.runtime.internal.engine.Dl4jEngine;
 import io.transferbench.runtime.internal.engine.Dl4jNetworkView;
@@ -21,10 +26,16 @@ import io.transferbench.runtime.internal.engine.FilterSurgery;
 import io.transferbench.runtime.internal.engine.Networks;
 import io.transferbench.runtime.internal.engine.TrainingSettings;
 import io.transferbench.runtime.internal.pipeline.Checkpoints;
+import io.transferbench.runtime.internal.pipeline.StageComponent;
 import io.transferbench.runtime.internal.pipeline.StageContext;
-import io.transferbench.runtime.internal.pipeline.StageExecutor;
+import io.transferbench.runtime.internal.pipeline.StageDeclaration;
+import io.transferbench.runtime.internal.pipeline.StageType;
+import io.transferbench.runtime.internal.plugins.ComponentKind;
+import io.transferbench.runtime.internal.report.Charts;
+import io.transferbench.runtime.internal.report.RunReport;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.knowm.xchart.XYChart;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -35,6 +46,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import static io.transferbench.runtime.internal.descriptor.Fields.component;
+import static io.transferbench.runtime.internal.descriptor.Fields.integer;
+import static io.transferbench.runtime.internal.descriptor.Fields.number;
+import static io.transferbench.runtime.internal.descriptor.Fields.oneOf;
+import static io.transferbench.runtime.internal.descriptor.Fields.optional;
+import static io.transferbench.runtime.internal.descriptor.Fields.positive;
+import static io.transferbench.runtime.internal.descriptor.Fields.required;
+import static io.transferbench.runtime.internal.descriptor.Fields.withDefault;
+
 /**
  * {@code online-transfer} (SPEC.md section 1): networks of one architecture train side by side, an
  * epoch each in turn, each on its own task. After an epoch, every network at its transfer point
@@ -44,14 +64,94 @@ import java.util.Set;
  * were at the end of the epoch, before any transfer of that epoch, so the order of receivers does not
  * matter. With {@code transfer: false} the networks just train: the paper's baseline.
  */
-public final class OnlineTransferStage implements StageExecutor {
+public final class OnlineTransferStage implements StageType<OnlineTransferStage.Settings> {
 
-    @Override
-    public String type() {
-        return "online-transfer";
+    /** Which network sends to a receiver when a stage has more than two. */
+    public enum Sender { NEXT, BEST }
+
+    /**
+     * One schedule value's settings ({@code frequency} or {@code ratio}).
+     *
+     * @param max the upper bound; for the frequency, the stage's epochs when the descriptor gives none
+     */
+    public record ScheduleValue(double initial, StageComponent<AdjustmentRule> rule, TransferSchedule.Rounding rounding,
+                                double min, double max) {
     }
 
-    /** One network of the stage with what it trains on and its schedule. */
+    /** A network of the stage: its architecture and task. */
+    public record NetworkSettings(String name, String model, double width, String task) {
+    }
+
+    public record Settings(List<NetworkSettings> networks, TrainingLoop.Training training, boolean transfer,
+                           StageComponent<ImportanceMetric> importance, StageComponent<TransferPolicy> policy,
+                           Sender sender, ScheduleValue frequency, ScheduleValue ratio) {
+    }
+
+    @Override
+    public StageSchema schema() {
+        List<String> wholeRounding = Fields.words(TransferSchedule.Rounding.class).stream()
+                .filter(w -> !w.equals(Fields.word(TransferSchedule.Rounding.NONE))).toList();
+        Schema.ObjectSchema frequency = Fields.object("Transfer frequency e: epochs between a network's transfers.",
+                List.of(OnlineTransferStage::checkBounds),
+                withDefault("initial", integer("The initial e.", 1.0, null), 25L),
+                withDefault("rule", Fields.rule(ScheduleParameter.FREQUENCY), "none"),
+                withDefault("rounding", oneOf("How adjusted e is rounded to whole epochs.", wholeRounding), "half-even"),
+                withDefault("min", integer("Lower bound of e.", 1.0, null), 1L),
+                optional("max", integer("Upper bound of e; the stage's epochs when absent.", 1.0, null)));
+        Schema.ObjectSchema ratio = Fields.object("Transfer ratio P: percent of each conv layer's filters a network receives.",
+                List.of(OnlineTransferStage::checkBounds),
+                withDefault("initial", positive("The initial P, percent.", 100.0), 10.0),
+                withDefault("rule", Fields.rule(ScheduleParameter.RATIO), "none"),
+                withDefault("rounding", oneOf("How adjusted P is rounded: 'none' keeps it a real percentage (SPEC.md: "
+                        + "whole percents would freeze it at small error changes); the filter count per layer is always "
+                        + "rounded half-even.", TransferSchedule.Rounding.class), "none"),
+                withDefault("min", number("Lower bound of P.", 0.0, 100.0), 0.5),
+                withDefault("max", number("Upper bound of P.", 0.0, 100.0), 50.0));
+        return new StageSchema("online-transfer", "Train networks side by side, each on its own task, trading filters at "
+                + "each network's transfer points.", Fields.concat(List.of(
+                required("networks", Fields.networks("The networks trained side by side.", 2)),
+                withDefault("transfer", Fields.flag("Trade filters; false trains each task alone (the baseline)."), true),
+                withDefault("importance", component("The filter importance metric.", ComponentKind.IMPORTANCE_METRIC), "l1"),
+                withDefault("policy", component("The transfer policy.", ComponentKind.TRANSFER_POLICY), "top-to-bottom"),
+                withDefault("sender", oneOf("Which network sends to a receiver when there are more than two: the next in "
+                        + "the list, or the one with the lowest error rate.", Sender.class), "next"),
+                optional("frequency", frequency),
+                optional("ratio", ratio)), Fields.training()), List.of(OnlineTransferStage::checkFrequencyFitsEpochs));
+    }
+
+    @Override
+    public Settings settings(StageDeclaration stage) {
+        Section section = stage.section();
+        List<NetworkSettings> networks = new ArrayList<>();
+        for (Object value : section.scalars("networks")) {
+            Section n = stage.network((String) value);
+            networks.add(new NetworkSettings((String) value, n.string("model"), n.number("width"), n.string("task")));
+        }
+        TrainingLoop.Training training = TrainingLoop.Training.of(section);
+        Section e = section.section("frequency");
+        Section p = section.section("ratio");
+        return new Settings(networks, training, section.flag("transfer"),
+                stage.component("importance", ImportanceMetric.class), stage.component("policy", TransferPolicy.class),
+                Fields.constant(Sender.class, section.string("sender")),
+                new ScheduleValue(e.integer("initial"), stage.component("frequency.rule", AdjustmentRule.class),
+                        Fields.constant(TransferSchedule.Rounding.class, e.string("rounding")), e.number("min"),
+                        e.optionalInteger("max").map(Long::doubleValue).orElse((double) training.epochs())),
+                new ScheduleValue(p.number("initial"), stage.component("ratio.rule", AdjustmentRule.class),
+                        Fields.constant(TransferSchedule.Rounding.class, p.string("rounding")), p.number("min"),
+                        p.number("max")));
+    }
+
+    @Override
+    public List<StageComponent<?>> components(Settings s) {
+        return List.of(s.importance(), s.policy(), s.frequency().rule(), s.ratio().rule());
+    }
+
+    @Override
+    public Optional<RunReport.Section> report() {
+        return Optional.of(OnlineTransferStage::schedules);
+    }
+
+    /** One network of the stage with what it trains on, its schedule and its own component instances. */
     private static final class Member {
         final String name;
         final TaskData task;
@@ -59,6 +159,8 @@ public final class OnlineTransferStage implements StageExecutor {
         final Batches eval;
         final long seed;
         final TransferSchedule schedule;
+        ImportanceMetric metric;
+        TransferPolicy policy;
         MultiLayerNetwork net;
         Evaluation last;
 
@@ -77,48 +179,48 @@ public final class OnlineTransferStage implements StageExecutor {
     }
 
     @Override
-    public void run(StageContext context) throws Exception {
+    public void run(Settings s, StageContext context) throws Exception {
         Dl4jEngine.start();
-        Section stage = context.stage();
-        TrainingSettings settings = TrainingLoop.settings(stage);
-        boolean transfer = stage.flag("transfer");
+        TrainingSettings settings = s.training().settings();
         Optional<Checkpoints.StageResume> resume = context.checkpoints().resumePoint(context.index());
 
         List<Member> members = new ArrayList<>();
-        for (Object value : stage.scalars("networks")) {
-            String name = (String) value;
-            Section network = context.pipeline().networks().get(name);
-            String taskName = network.string("task");
-            TaskData task = context.state().task(taskName);
-            Member m = new Member(name, task, new Batches(task.train(), TrainingLoop.augment(context, taskName)),
-                    new Batches(task.eval(), false), TrainingLoop.networkSeed(context.seed(), name),
-                    schedule(stage, settings.epochs()));
+        for (NetworkSettings n : s.networks()) {
+            TaskData task = context.state().task(n.task());
+            Member m = new Member(n.name(), task, new Batches(task.train(), TrainingLoop.augment(context, n.task())),
+                    new Batches(task.eval(), false), TrainingLoop.networkSeed(context.seed(), n.name()),
+                    schedule(s, n.name(), settings.epochs()));
+            if (s.transfer()) {
+                m.metric = s.importance().createFor(n.name());
+                m.policy = s.policy().createFor(n.name());
+            }
             if (resume.isPresent()) {
-                m.net = Networks.layerList(Networks.restore(resume.get().networks().get(name)), name, "online transfer");
-                JsonNode s = resume.get().extra().path("schedules").path(name);
-                m.schedule.restore(new TransferSchedule.State(s.path("frequency").asDouble(), s.path("ratio").asDouble(),
-                        s.path("nextTransfer").asInt(), s.path("transfers").asInt(),
-                        s.path("transfers").asInt() > 0 ? s.path("lastErrorRate").asDouble() : Double.NaN));
+                m.net = Networks.layerList(Networks.restore(resume.get().networks().get(n.name())), n.name(), "online transfer");
+                JsonNode state = resume.get().extra().path("schedules").path(n.name());
+                m.schedule.restore(new TransferSchedule.State(state.path("frequency").asDouble(),
+                        state.path("ratio").asDouble(), state.path("nextTransfer").asInt(), state.path("transfers").asInt(),
+                        state.path("transfers").asInt() > 0 ? state.path("lastErrorRate").asDouble() : Double.NaN));
             } else {
-                m.net = Networks.layerList(Networks.create(network.string("model"), TrainingLoop.inputShape(task),
-                        task.train().classes(), network.number("width"), m.seed, settings.updater(),
-                        settings.weightDecay()), name, "online transfer");
+                m.net = Networks.layerList(Networks.create(n.model(), TrainingLoop.inputShape(task),
+                        task.train().classes(), n.width(), m.seed, settings.updater(),
+                        settings.weightDecay()), n.name(), "online transfer");
+                if (s.transfer()) {
+                    context.publish(new ScheduleInitializedEvent(context.stageName(), n.name(), m.schedule.frequency(),
+                            m.schedule.ratio(), s.frequency().rule().id(), s.ratio().rule().id(), s.frequency().min(),
+                            s.frequency().max(), s.ratio().min(), s.ratio().max()));
+                }
             }
             members.add(m);
         }
         requireSameConvLayers(members);
 
-        ImportanceMetric metric = transfer ? (ImportanceMetric) stage.component("importance").create() : null;
-        TransferPolicy policy = transfer ? (TransferPolicy) stage.component("policy").create() : null;
-        String senderRule = stage.string("sender");
-        int every = (int) stage.integer("checkpoint-every");
-
+        int every = s.training().checkpointEvery();
         for (int epoch = resume.map(Checkpoints.StageResume::epochs).orElse(0) + 1; epoch <= settings.epochs(); epoch++) {
             for (Member m : members) {
                 m.last = TrainingLoop.epoch(context, m.name, m.net, m.train, m.eval, settings, epoch, m.seed);
             }
-            if (transfer) {
-                transfers(context, members, epoch, metric, policy, senderRule);
+            if (s.transfer()) {
+                transfers(context, members, epoch, s.sender());
             }
             if (every > 0 && epoch % every == 0 && epoch < settings.epochs()) {
                 checkpoint(context, members, epoch);
@@ -130,18 +232,14 @@ public final class OnlineTransferStage implements StageExecutor {
         }
     }
 
-    private static TransferSchedule schedule(Section stage, int epochs) {
-        Section e = stage.section("frequency");
-        Section p = stage.section("ratio");
-        return new TransferSchedule(epochs, (int) e.integer("initial"), p.number("initial"),
-                adjuster(e, e.optionalInteger("max").map(Long::doubleValue).orElse((double) epochs)),
-                adjuster(p, p.number("max")));
+    private static TransferSchedule schedule(Settings s, String network, int epochs) {
+        return new TransferSchedule(epochs, (int) s.frequency().initial(), s.ratio().initial(),
+                adjuster(s.frequency(), network), adjuster(s.ratio(), network));
     }
 
-    private static TransferSchedule.Adjuster adjuster(Section section, double max) {
-        ResolvedComponent rule = section.component("rule");
-        return new TransferSchedule.Adjuster(rule.id(), (AdjustmentRule) rule.create(),
-                TransferSchedule.Rounding.of(section.string("rounding")), section.number("min"), max);
+    private static TransferSchedule.Adjuster adjuster(ScheduleValue value, String network) {
+        return new TransferSchedule.Adjuster(value.rule().id(), value.rule().createFor(network), value.rounding(),
+                value.min(), value.max());
     }
 
     private static void requireSameConvLayers(List<Member> members) {
@@ -156,8 +254,7 @@ public final class OnlineTransferStage implements StageExecutor {
         }
     }
 
-    private static void transfers(StageContext context, List<Member> members, int epoch, ImportanceMetric metric,
-                                  TransferPolicy policy, String senderRule) {
+    private static void transfers(StageContext context, List<Member> members, int epoch, Sender senderRule) {
         List<Member> receivers = members.stream().filter(m -> m.schedule.isTransferPoint(epoch)).toList();
         if (receivers.isEmpty()) {
             return;
@@ -183,9 +280,9 @@ public final class OnlineTransferStage implements StageExecutor {
                 if (k == 0) {
                     continue;
                 }
-                TransferRequest request = new TransferRequest(layer, metric.score(senderView, layer),
-                        metric.score(receiverView, layer), k);
-                List<FilterPair> pairs = checked(policy.choose(request), request);
+                TransferRequest request = new TransferRequest(layer, receiver.metric.score(senderView, layer),
+                        receiver.metric.score(receiverView, layer), k);
+                List<FilterPair> pairs = checked(receiver.policy.choose(request), request);
                 FilterSurgery.copyFilters(from, receiver.net, layer.name(), pairs);
                 context.publish(new FiltersTransferredEvent(context.stageName(), receiver.name, sender.name, epoch,
                         layer.name(), pairs.stream().map(FilterPair::senderFilter).toList(),
@@ -203,9 +300,9 @@ public final class OnlineTransferStage implements StageExecutor {
      * list (wrapping around; with two networks, the other one); {@code best} the other network with the
      * lowest error rate this epoch, the earlier in the list on a tie.
      */
-    static Member sender(List<Member> members, Member receiver, String rule) {
+    static Member sender(List<Member> members, Member receiver, Sender rule) {
         int index = members.indexOf(receiver);
-        if (rule.equals("best")) {
+        if (rule == Sender.BEST) {
             Member best = null;
             for (Member m : members) {
                 if (m != receiver && (best == null || m.last.errorRate() < best.last.errorRate())) {
@@ -253,5 +350,57 @@ public final class OnlineTransferStage implements StageExecutor {
             schedules.put(m.name, state);
         }
         context.checkpoints().write(context, epoch, writers, Map.of("schedules", schedules));
+    }
+
+    /** e and P of each network over the stage, from its ScheduleInitialized and ScheduleAdjusted events. */
+    static void schedules(RunReport.StageEvents stage, StringBuilder b) {
+        List<ScheduleInitializedEvent> initial = stage.of(ScheduleInitializedEvent.class);
+        if (initial.isEmpty() || stage.of(TransferPointReachedEvent.class).isEmpty()) {
+            return;
+        }
+        int lastEpoch = stage.lastEpoch();
+        for (ScheduleParameter p : ScheduleParameter.values()) {
+            String title = p == ScheduleParameter.FREQUENCY ? "e (epochs between transfers)" : "P (% of filters)";
+            XYChart chart = Charts.xy(stage.name() + ": " + title, "epoch", p == ScheduleParameter.FREQUENCY ? "e" : "P %");
+            for (ScheduleInitializedEvent start : initial) {
+                List<Double> x = new ArrayList<>(List.of(0.0));
+                List<Double> y = new ArrayList<>(List.of(p == ScheduleParameter.FREQUENCY ? start.frequency() : start.ratio()));
+                stage.of(ScheduleAdjustedEvent.class).stream()
+                        .filter(e -> e.parameter() == p && e.network().equals(start.network())).forEach(e -> {
+                            x.add((double) e.epoch());
+                            y.add(e.newValue());
+                        });
+                x.add((double) lastEpoch);
+                y.add(y.get(y.size() - 1));
+                Charts.steps(chart, start.network(), x, y);
+            }
+            b.append(Charts.img(chart, stage.name() + " " + title + " over the epochs"));
+        }
+    }
+
+    private static void checkBounds(YamlNode.Mapping section, Schema.CheckContext c) {
+        YamlNode.Entry min = section.entries().get("min");
+        YamlNode.Entry max = section.entries().get("max");
+        if (min != null && max != null) {
+            double lo = Fields.numberAt(min);
+            double hi = Fields.numberAt(max);
+            if (lo > hi) {
+                c.problem(max.value().location(), "max", "must be at least min (" + Schema.trim(lo) + "), found "
+                        + Schema.trim(hi));
+            }
+        }
+    }
+
+    private static void checkFrequencyFitsEpochs(YamlNode.Mapping stage, Schema.CheckContext c) {
+        YamlNode.Entry frequency = stage.entries().get("frequency");
+        if (frequency == null) {
+            return;
+        }
+        long epochs = (long) Fields.numberAt(stage.entries().get("epochs"));
+        YamlNode.Entry initial = ((YamlNode.Mapping) frequency.value()).entries().get("initial");
+        if (initial != null && (long) Fields.numberAt(initial) > epochs) {
+            c.problem(initial.value().location(), "frequency.initial", "is larger than the stage's " + epochs
+                    + " epochs, so no transfer would happen; use at most " + epochs);
+        }
     }
 }

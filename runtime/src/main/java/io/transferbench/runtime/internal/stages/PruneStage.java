@@ -8,8 +8,8 @@ import io.transferbench.api.event.PruningStepCompletedEvent;
 import io.transferbench.api.importance.ImportanceMetric;
 import io.transferbench.api.network.ConvLayerInfo;
 import io.transferbench.runtime.internal.data.TaskData;
-import io.transferbench.runtime.internal.descriptor.ResolvedComponent;
-import io.transferbench.runtime.internal.descriptor.Section;
+import io.transferbench.runtime.internal.descriptor.Fields;
+import io.transferbench.runtime.internal.descriptor.StageSchema;
 import io.transferbench.runtime.internal.engine.Batches;
 import io.transferbench.runtime.internal.engine.Dl4jNetworkView;
 import io.transferbench.runtime.internal.engine.FilterSurgery;
@@ -17,15 +17,31 @@ import io.transferbench.runtime.internal.engine.ModelBuilder;
 import io.transferbench.runtime.internal.engine.NetworkCost;
 import io.transferbench.runtime.internal.engine.Trainer;
 import io.transferbench.runtime.internal.engine.TrainingSettings;
+import io.transferbench.runtime.internal.pipeline.StageComponent;
 import io.transferbench.runtime.internal.pipeline.StageContext;
-import io.transferbench.runtime.internal.pipeline.StageExecutor;
+import io.transferbench.runtime.internal.pipeline.StageDeclaration;
+import io.transferbench.runtime.internal.pipeline.StageType;
+import io.transferbench.runtime.internal.plugins.ComponentKind;
+import io.transferbench.runtime.internal.report.Charts;
+import io.transferbench.runtime.internal.report.RunReport;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.XYChart;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+
+import static io.transferbench.runtime.internal.descriptor.Fields.component;
+import static io.transferbench.runtime.internal.descriptor.Fields.integer;
+import static io.transferbench.runtime.internal.descriptor.Fields.reference;
+import static io.transferbench.runtime.internal.descriptor.Fields.required;
+import static io.transferbench.runtime.internal.descriptor.Fields.withDefault;
 
 /**
  * {@code prune} (SPEC.md section 6): a copy of a trained network is compressed step by step as its
@@ -35,19 +51,53 @@ import java.util.Set;
  * before and after, then retrains if the controller asks. The result is a smaller, standalone DL4J
  * network under the stage's {@code network} name.
  */
-public final class PruneStage implements StageExecutor {
+public final class PruneStage implements StageType<PruneStage.Settings> {
 
     /** A controller that never finishes is a bug; this many steps is far beyond any real search. */
     private static final int MAX_STEPS = 10_000_000;
 
-    @Override
-    public String type() {
-        return "prune";
+    /** The source, the metric and controller, and how many training images trials are measured on. */
+    public record Settings(CompressionSupport.Source source, StageComponent<ImportanceMetric> importance,
+                           StageComponent<CompressionController> controller, int searchImages) {
     }
 
     @Override
-    public void run(StageContext context) throws Exception {
-        CompressionSupport.changeAndRetrain(context, PruneStage::compress);
+    public StageSchema schema() {
+        return new StageSchema("prune", "Compress a copy of a trained network as a compression controller decides: "
+                + "trials mask filters, removals take them out physically (the next layer loses the matching "
+                + "inputs); then retrain for the stage's epochs.", Fields.concat(List.of(
+                required("from", reference("The trained network that is compressed (it stays as it was).", "networks")),
+                required("network", reference("The compressed network: its entry gives the task it is retrained "
+                        + "and evaluated on (the source's task, or one with as many classes).", "networks")),
+                withDefault("importance", component("The filter importance metric that ranks filters for the controller.",
+                        ComponentKind.IMPORTANCE_METRIC), "hrank"),
+                withDefault("controller", component("The compression controller: one-shot, iterative or rl.",
+                        ComponentKind.COMPRESSION_CONTROLLER), "one-shot"),
+                withDefault("search-images", integer("Training images (a seeded random subset) on which trials and steps "
+                        + "are measured, so the evaluation split stays unseen.", 10.0, null), 1000L)),
+                Fields.retraining()), List.of(Fields::checkSourceDiffers));
+    }
+
+    @Override
+    public Settings settings(StageDeclaration stage) {
+        return new Settings(CompressionSupport.Source.of(stage), stage.component("importance", ImportanceMetric.class),
+                stage.component("controller", CompressionController.class),
+                (int) stage.section().integer("search-images"));
+    }
+
+    @Override
+    public List<StageComponent<?>> components(Settings s) {
+        return List.of(s.importance(), s.controller());
+    }
+
+    @Override
+    public void run(Settings s, StageContext context) throws Exception {
+        CompressionSupport.changeAndRetrain(context, s.source(), (c, task, seed) -> compress(c, s, task, seed));
+    }
+
+    @Override
+    public Optional<RunReport.Section> report() {
+        return Optional.of(PruneStage::compressionReport);
     }
 
     /** Everything the compression loop works with. */
@@ -60,17 +110,16 @@ public final class PruneStage implements StageExecutor {
         }
     }
 
-    private static MultiLayerNetwork compress(StageContext context, String name, TaskData task,
-                                              TrainingSettings training, long seed) {
-        Section stage = context.stage();
-        MultiLayerNetwork current = CompressionSupport.sourceCopy(context, task);
+    private static MultiLayerNetwork compress(StageContext context, Settings settings, TaskData task, long seed) {
+        String name = settings.source().network();
+        MultiLayerNetwork current = CompressionSupport.sourceCopy(context, settings.source(), task);
         ModelBuilder.InputShape input = TrainingLoop.inputShape(task);
-        ResolvedComponent controllerComponent = stage.component("controller");
         Setting s = new Setting(context, name, task, input, NetworkCost.of(current, input),
                 new Batches(task.train(), false), new Batches(task.eval(), false),
-                new Batches(CompressionSupport.searchImages(task.train(), (int) stage.integer("search-images"), seed), false),
-                (ImportanceMetric) stage.component("importance").create(), controllerComponent.id(), training, seed);
-        CompressionController controller = (CompressionController) controllerComponent.create();
+                new Batches(CompressionSupport.searchImages(task.train(), settings.searchImages(), seed), false),
+                settings.importance().createFor(name), settings.controller().id(),
+                settings.source().training().settings(), seed);
+        CompressionController controller = settings.controller().createFor(name);
 
         double baselineAccuracy = Trainer.evaluate(current, s.search()).accuracy();
         Map<String, double[]> importance = CompressionSupport.scores(s.metric(), s.view(current));
@@ -101,7 +150,7 @@ public final class PruneStage implements StageExecutor {
             }
             int count = filters.values().stream().mapToInt(f -> f.length).sum();
             context.publish(new CompressionStepCompletedEvent(context.stageName(), name, step, s.controllerId(),
-                    decision.action().name(), count, after.compressionRate(), after.flopsReduction(), after.accuracy(),
+                    decision.action(), count, after.compressionRate(), after.flopsReduction(), after.accuracy(),
                     decision.diagnostics()));
             controller.observe(state, decision, after);
             state = after;
@@ -180,8 +229,7 @@ public final class PruneStage implements StageExecutor {
         TrainingSettings between = new TrainingSettings(epochs, t.batchSize(), t.optimizer(), t.learningRate(),
                 t.momentum(), t.weightDecay(), t.schedule());
         MultiLayerNetwork trainable = CompressionSupport.retrainable(net, between, s.seed());
-        Batches train = new Batches(s.task().train(), TrainingLoop.augment(s.context(),
-                s.context().pipeline().networks().get(s.network()).string("task")));
+        Batches train = new Batches(s.task().train(), TrainingLoop.augment(s.context(), s.task().name()));
         String label = s.network() + "/step-" + removal;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             TrainingLoop.epoch(s.context(), label, trainable, train, s.eval(), between, epoch, s.seed() + 7919L * removal);
@@ -215,5 +263,58 @@ public final class PruneStage implements StageExecutor {
             out.put(e.getKey(), e.getValue().stream().mapToInt(Integer::intValue).toArray());
         }
         return out;
+    }
+
+    /** Accuracy against compression rate over the controller's steps, and filters per layer before and after. */
+    private static void compressionReport(RunReport.StageEvents stage, StringBuilder b) {
+        List<CompressionStepCompletedEvent> steps = stage.of(CompressionStepCompletedEvent.class);
+        List<PruningStepCompletedEvent> removals = stage.of(PruningStepCompletedEvent.class);
+        if (steps.isEmpty() && removals.isEmpty()) {
+            return;
+        }
+        if (!steps.isEmpty()) {
+            XYChart chart = Charts.xy(stage.name() + ": accuracy against compression rate", "parameters removed %",
+                    "accuracy on the search images");
+            // fixed ranges: a single removal point would otherwise get a degenerate axis
+            chart.getStyler().setXAxisMin(0.0).setXAxisMax(100.0).setYAxisMin(0.0).setYAxisMax(1.0);
+            for (CompressionDecision.Action action : CompressionDecision.Action.values()) {
+                List<CompressionStepCompletedEvent> of = steps.stream().filter(s -> s.action() == action).toList();
+                if (!of.isEmpty()) {
+                    Charts.points(chart, action == CompressionDecision.Action.TRY ? "trials (masked)" : "after removal",
+                            of.stream().map(s -> 100 * s.compressionRate()).toList(),
+                            of.stream().map(CompressionStepCompletedEvent::accuracy).toList());
+                }
+            }
+            b.append(Charts.img(chart, stage.name() + " accuracy against compression rate"));
+        }
+        if (!removals.isEmpty()) {
+            Map<String, Integer> before = new LinkedHashMap<>();
+            Map<String, Integer> removed = new LinkedHashMap<>();
+            for (PruningStepCompletedEvent r : removals) {
+                before.putIfAbsent(r.layer(), r.filtersBefore());
+                removed.merge(r.layer(), r.removedFilters().size(), Integer::sum);
+            }
+            if (!before.isEmpty()) {
+                List<String> layers = new ArrayList<>(before.keySet());
+                CategoryChart chart = Charts.bars(stage.name() + ": filters per conv layer", "conv layer", "filters");
+                chart.addSeries("before", layers, layers.stream().map(l -> (Number) before.get(l)).toList());
+                chart.addSeries("after", layers, layers.stream().map(l -> (Number) (before.get(l)
+                        - removed.getOrDefault(l, 0))).toList());
+                b.append(Charts.img(chart, stage.name() + " filters per conv layer before and after"));
+            }
+            PruningStepCompletedEvent first = removals.get(0);
+            PruningStepCompletedEvent last = removals.get(removals.size() - 1);
+            long p0 = first.parametersBefore();
+            long p1 = last.parametersAfter();
+            long f0 = first.flopsBefore();
+            long f1 = last.flopsAfter();
+            b.append(String.format(Locale.ROOT, "<table><tr><th></th><th>parameters</th><th>FLOPs (multiply-adds)</th>"
+                            + "<th>evaluation accuracy</th></tr><tr><td>before</td><td class=\"n\">%,d</td><td class=\"n\">%,d</td>"
+                            + "<td class=\"n\">%.4f</td></tr><tr><td>after removal</td><td class=\"n\">%,d</td>"
+                            + "<td class=\"n\">%,d</td><td class=\"n\">%.4f</td></tr><tr><td>removed</td><td class=\"n\">%.2f %%</td>"
+                            + "<td class=\"n\">%.2f %%</td><td></td></tr></table>%n", p0, f0,
+                    first.accuracyBefore(), p1, f1, last.accuracyAfter(),
+                    100.0 * (p0 - p1) / p0, 100.0 * (f0 - f1) / f0));
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.transferbench.api.event.EpochStartedEvent;
 import io.transferbench.api.network.Evaluation;
 import io.transferbench.runtime.internal.data.TaskData;
 import io.transferbench.runtime.internal.descriptor.Section;
+import io.transferbench.runtime.internal.descriptor.Seeds;
 import io.transferbench.runtime.internal.engine.Batches;
 import io.transferbench.runtime.internal.engine.Dl4jEngine;
 import io.transferbench.runtime.internal.engine.ModelBuilder;
@@ -30,10 +31,21 @@ final class TrainingLoop {
     private TrainingLoop() {
     }
 
-    static TrainingSettings settings(Section stage) {
-        return new TrainingSettings((int) stage.integer("epochs"), (int) stage.integer("batch-size"),
-                stage.string("optimizer"), stage.number("learning-rate"), stage.number("momentum"),
-                stage.number("weight-decay"), stage.string("lr-schedule"));
+    /**
+     * The training keys of a stage ({@link io.transferbench.runtime.internal.descriptor.Fields#training()}).
+     *
+     * @param checkpointEvery epochs between checkpoints inside the stage (0: none)
+     */
+    record Training(TrainingSettings settings, int checkpointEvery) {
+        static Training of(Section stage) {
+            return new Training(new TrainingSettings((int) stage.integer("epochs"), (int) stage.integer("batch-size"),
+                    stage.string("optimizer"), stage.number("learning-rate"), stage.number("momentum"),
+                    stage.number("weight-decay"), stage.string("lr-schedule")), (int) stage.integer("checkpoint-every"));
+        }
+
+        int epochs() {
+            return settings.epochs();
+        }
     }
 
     static ModelBuilder.InputShape inputShape(TaskData task) {
@@ -42,7 +54,7 @@ final class TrainingLoop {
 
     /** A seed per network, so two networks of one run start from different weights. */
     static long networkSeed(long runSeed, String network) {
-        return new java.util.SplittableRandom(runSeed ^ (0x9E3779B97F4A7C15L * network.hashCode())).nextLong();
+        return Seeds.derive(runSeed, network);
     }
 
     static boolean augment(StageContext context, String taskName) {
@@ -87,15 +99,16 @@ final class TrainingLoop {
      * EpochStarted/EpochEnded and writing a checkpoint every {@code checkpoint-every} epochs; returns the
      * last evaluation (null when no epoch was left).
      */
-    static Evaluation train(StageContext context, String network, Start start, String taskName,
-                            TrainingSettings settings) throws IOException {
+    static Evaluation train(StageContext context, String network, Start start, String taskName, Training training)
+            throws IOException {
+        TrainingSettings settings = training.settings();
         Dl4jEngine.start();
         Model net = start.net();
         TaskData task = context.state().task(taskName);
         Batches train = new Batches(task.train(), augment(context, taskName));
         Batches eval = new Batches(task.eval(), false);
         long seed = networkSeed(context.seed(), network);
-        int every = (int) context.stage().integer("checkpoint-every");
+        int every = training.checkpointEvery();
         Evaluation last = null;
         for (int epoch = start.epochsDone() + 1; epoch <= settings.epochs(); epoch++) {
             last = epoch(context, network, net, train, eval, settings, epoch, seed);

@@ -1,5 +1,6 @@
 package io.transferbench.runtime.internal.cli;
 
+import io.transferbench.api.compression.CompressionDecision;
 import io.transferbench.api.event.CompressionStepCompletedEvent;
 import io.transferbench.api.event.EpochEndedEvent;
 import io.transferbench.api.event.EpochStartedEvent;
@@ -21,17 +22,17 @@ class ProgressTest {
     void plainLinesCountEpochsOverEveryNetworkOfTheStage() {
         StringWriter text = new StringWriter();
         Progress progress = new Progress(new PrintWriter(text, true), false, false);
-        progress.onEvent(new StageStartedEvent("transfer", "online-transfer", 0));
+        progress.onEvent(new StageStartedEvent("transfer", "online-transfer", 0, Map.of()));
         for (int epoch = 1; epoch <= 2; epoch++) {
             for (String network : new String[] {"a", "b"}) {
                 progress.onEvent(new EpochStartedEvent("transfer", network, epoch, 2));
                 progress.onEvent(new EpochEndedEvent("transfer", network, epoch, 2, 0.5, 0.8, 20, 0.4, 1));
             }
         }
-        progress.onEvent(new CompressionStepCompletedEvent("transfer", "a", 0, "rl", "TRY", 3, 0.1, 0.1, 0.7,
+        progress.onEvent(new CompressionStepCompletedEvent("transfer", "a", 0, "rl", CompressionDecision.Action.TRY, 3, 0.1, 0.1, 0.7,
                 Map.of("episode", 0.0)));
-        progress.onEvent(new CompressionStepCompletedEvent("transfer", "a", 1, "rl", "REMOVE", 3, 0.25, 0.3, 0.7, Map.of()));
-        progress.onEvent(new StageFinishedEvent("transfer", "online-transfer", 0, 75));
+        progress.onEvent(new CompressionStepCompletedEvent("transfer", "a", 1, "rl", CompressionDecision.Action.REMOVE, 3, 0.25, 0.3, 0.7, Map.of()));
+        progress.onEvent(StageFinishedEvent.succeeded("transfer", "online-transfer", 0, 75));
         String[] lines = text.toString().split("\n");
         assertEquals("stage transfer (online-transfer) started", lines[0]);
         // the first epoch of b is not known yet when a's ends: 1 of 2, then the total grows to 4

@@ -27,11 +27,14 @@ class CompareTest {
         Path folder = Files.createDirectories(dir.resolve("runs").resolve(name));
         List<String> lines = new ArrayList<>();
         lines.add("{\"type\":\"RunStarted\",\"runId\":\"" + name + "\",\"pipeline\":\"exp\",\"seed\":1,\"trial\":" + trial + "}");
-        lines.add("{\"type\":\"StageStarted\",\"stage\":\"scratch\",\"stageType\":\"online-transfer\",\"index\":0}");
+        lines.add("{\"type\":\"StageStarted\",\"stage\":\"scratch\",\"stageType\":\"online-transfer\",\"index\":0,"
+                + "\"settings\":{\"type\":\"online-transfer\",\"transfer\":false,\"epochs\":2}}");
         lines.add(epoch("scratch", "a", 1, 50));
         lines.add(epoch("scratch", "a", 2, scratchError));
-        lines.add("{\"type\":\"StageFinished\",\"stage\":\"scratch\",\"stageType\":\"online-transfer\",\"index\":0,\"seconds\":" + seconds + "}");
-        lines.add("{\"type\":\"StageStarted\",\"stage\":\"none\",\"stageType\":\"online-transfer\",\"index\":1}");
+        lines.add("{\"type\":\"StageFinished\",\"stage\":\"scratch\",\"stageType\":\"online-transfer\",\"index\":0,\"seconds\":" + seconds + ",\"succeeded\":true}");
+        lines.add("{\"type\":\"StageStarted\",\"stage\":\"none\",\"stageType\":\"online-transfer\",\"index\":1,"
+                + "\"settings\":{\"type\":\"online-transfer\",\"transfer\":true,\"epochs\":2,\"frequency.initial\":1,"
+                + "\"frequency.rule\":\"none\"}}");
         for (int t = 1; t <= transfers; t++) {
             lines.add("{\"type\":\"TransferPointReached\",\"stage\":\"none\",\"receiver\":\"a\",\"sender\":\"b\",\"epoch\":" + t
                     + ",\"transferNumber\":" + t + ",\"errorRate\":20}");
@@ -39,16 +42,15 @@ class CompareTest {
                     + ",\"layer\":\"conv1\",\"senderFilters\":[1,2],\"receiverFilters\":[3,4]}");
         }
         lines.add(epoch("none", "a", 2, noneError));
-        lines.add("{\"type\":\"StageFinished\",\"stage\":\"none\",\"stageType\":\"online-transfer\",\"index\":1,\"seconds\":" + (2 * seconds) + "}");
+        lines.add("{\"type\":\"StageFinished\",\"stage\":\"none\",\"stageType\":\"online-transfer\",\"index\":1,\"seconds\":" + (2 * seconds) + ",\"succeeded\":true}");
         lines.add("{\"type\":\"RunFinished\",\"runId\":\"" + name + "\",\"succeeded\":true,\"seconds\":1}");
-        Files.write(folder.resolve("events.jsonl"), lines);
-        Files.writeString(folder.resolve("descriptor.yaml"), String.join("\n",
-                "name: exp",
-                "stages:",
-                "- {name: scratch, type: online-transfer, transfer: false, epochs: 2}",
-                "- {name: none, type: online-transfer, transfer: true, epochs: 2, frequency: {initial: 1, rule: none}}",
-                ""));
+        Files.write(folder.resolve("events.jsonl"), timed(lines));
         return folder;
+    }
+
+    /** The lines as the recorder writes them: each with the time of its event. */
+    private static List<String> timed(List<String> lines) {
+        return lines.stream().map(l -> "{\"time\":\"2026-11-24T00:00:00Z\"," + l.substring(1)).toList();
     }
 
     private static String epoch(String stage, String network, int epoch, double errorRate) {
@@ -73,8 +75,8 @@ class CompareTest {
         if (finalError != null) {
             lines.add(epoch("hrank", "p", 1, finalError));
         }
-        lines.add("{\"type\":\"StageFinished\",\"stage\":\"hrank\",\"stageType\":\"prune\",\"index\":0,\"seconds\":5}");
-        Files.write(folder.resolve("events.jsonl"), lines);
+        lines.add("{\"type\":\"StageFinished\",\"stage\":\"hrank\",\"stageType\":\"prune\",\"index\":0,\"seconds\":5,\"succeeded\":true}");
+        Files.write(folder.resolve("events.jsonl"), timed(lines));
         return folder;
     }
 
@@ -124,6 +126,17 @@ class CompareTest {
         assertTrue(c.differingSettings().containsKey("frequency.rule"), c.differingSettings().toString());
         assertTrue(!c.differingSettings().containsKey("epochs"), "equal settings are not listed");
         assertTrue(c.csv().contains("exp,none,a,2,12.0000,2.8284,4.00,1.41,8.0,210.00,14.14"), c.csv());
+    }
+
+    @Test
+    void aFailedStageIsLeftOutAndTheOthersStay() throws IOException {
+        Path folder = run("r4", 1, 20, 10, 3, 100);
+        List<String> lines = new ArrayList<>(Files.readAllLines(folder.resolve("events.jsonl")));
+        int last = lines.size() - 2; // StageFinished of "none", before RunFinished
+        lines.set(last, lines.get(last).replace("\"succeeded\":true", "\"succeeded\":false,\"failure\":\"boom\""));
+        lines.set(lines.size() - 1, lines.get(lines.size() - 1).replace("\"succeeded\":true", "\"succeeded\":false"));
+        Files.write(folder.resolve("events.jsonl"), lines);
+        assertEquals(List.of("scratch"), RunRecord.read(folder).stages().stream().map(RunRecord.StageRecord::name).toList());
     }
 
     @Test

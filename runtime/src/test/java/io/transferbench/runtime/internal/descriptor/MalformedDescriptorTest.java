@@ -82,7 +82,8 @@ class MalformedDescriptorTest {
         return new ComponentRegistry(all, List.of());
     }
 
-    private static final DescriptorValidator VALIDATOR = new DescriptorValidator(registry());
+    private static final DescriptorValidator VALIDATOR = new DescriptorValidator(registry(),
+            io.transferbench.runtime.internal.stages.BuiltInStageTypes.all().pipelineSchema());
 
     static String replaceLine(int line, String text) {
         List<String> lines = new ArrayList<>(List.of(VALID.split("\n", -1)));

@@ -3,6 +3,7 @@ package io.transferbench.runtime.internal.events;
 import io.transferbench.api.event.LifecycleEvent;
 import io.transferbench.api.event.LifecycleListener;
 import io.transferbench.api.event.StageStartedEvent;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ class EventPublisherTest {
         publisher.register(new ThrowingListener());
         publisher.register(after::add);
 
-        StageStartedEvent event = new StageStartedEvent("pretrain-1", "pretrain", 0);
+        StageStartedEvent event = new StageStartedEvent("pretrain-1", "pretrain", 0, Map.of());
         publisher.publish(event);
         publisher.publish(event);
 
@@ -45,12 +46,12 @@ class EventPublisherTest {
     @Test
     void eventWithoutListenersIsNotAFailure() {
         EventPublisher publisher = new EventPublisher();
-        publisher.publish(new StageStartedEvent("s", "evaluate", 0));
+        publisher.publish(new StageStartedEvent("s", "evaluate", 0, Map.of()));
         assertTrue(publisher.failures().isEmpty());
     }
 
     @Test
     void eventTypeDropsTheEventSuffix() {
-        assertEquals("StageStarted", new StageStartedEvent("s", "evaluate", 0).type());
+        assertEquals("StageStarted", new StageStartedEvent("s", "evaluate", 0, Map.of()).type());
     }
 }

@@ -8,6 +8,8 @@ import io.transferbench.api.event.LifecycleListener;
 import io.transferbench.api.event.LifecycleListenerFactory;
 import io.transferbench.api.event.StageStartedEvent;
 import io.transferbench.runtime.internal.descriptor.DescriptorValidator;
+import io.transferbench.runtime.internal.descriptor.Fields;
+import io.transferbench.runtime.internal.descriptor.StageSchema;
 import io.transferbench.runtime.internal.descriptor.PipelineDescriptor;
 import io.transferbench.runtime.internal.plugins.ComponentKind;
 import io.transferbench.runtime.internal.plugins.ComponentRegistry;
@@ -24,7 +26,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,21 +66,31 @@ class PipelineRunnerTest {
     }
 
     /** An evaluate stage that reports one epoch per listed network, and the seeds it saw. */
-    static final class FakeEvaluate implements StageExecutor {
+    static final class FakeEvaluate implements StageType<List<String>> {
         final List<Long> seeds = new ArrayList<>();
 
         @Override
-        public String type() {
-            return "evaluate";
+        public StageSchema schema() {
+            return new StageSchema("evaluate", "Evaluates nothing.",
+                    List.of(Fields.required("networks", Fields.networks("The networks.", 1))), List.of());
         }
 
         @Override
-        public void run(StageContext c) {
+        public List<String> settings(StageDeclaration stage) {
+            return stage.section().scalars("networks").stream().map(String.class::cast).toList();
+        }
+
+        @Override
+        public void run(List<String> networks, StageContext c) {
             seeds.add(c.seed());
-            for (Object network : c.stage().scalars("networks")) {
-                c.publish(new EpochEndedEvent(c.stageName(), (String) network, 1, 1, 0.5, 0.9, 10.0, 0.4, 0.01));
+            for (String network : networks) {
+                c.publish(new EpochEndedEvent(c.stageName(), network, 1, 1, 0.5, 0.9, 10.0, 0.4, 0.01));
             }
         }
+    }
+
+    private static PipelineRunner runner(FakeEvaluate stage) {
+        return new PipelineRunner(new StageTypes(List.of(stage)), CLOCK);
     }
 
     private PipelineDescriptor descriptor(String extra) throws Exception {
@@ -96,7 +107,7 @@ class PipelineRunnerTest {
                 "  - {type: evaluate, networks: [a]}",
                 "  - {type: evaluate, name: again, networks: [a]}",
                 "");
-        return new DescriptorValidator(registry).validate(dir.resolve("p.yaml"), yaml);
+        return new DescriptorValidator(registry, new StageTypes(List.of(new FakeEvaluate())).pipelineSchema()).validate(dir.resolve("p.yaml"), yaml);
     }
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC);
@@ -104,7 +115,7 @@ class PipelineRunnerTest {
     @Test
     void recordsEveryEventInOrderAndTheResolvedDescriptor() throws Exception {
         FakeEvaluate stage = new FakeEvaluate();
-        List<RunOutcome> outcomes = new PipelineRunner(Set.of(stage), CLOCK).run(descriptor(""), java.util.Map.of());
+        List<RunOutcome> outcomes = runner(stage).run(descriptor(""), java.util.Map.of());
         assertEquals(1, outcomes.size());
         RunOutcome outcome = outcomes.get(0);
         assertTrue(outcome.succeeded(), outcome.toString());
@@ -126,7 +137,7 @@ class PipelineRunnerTest {
 
     @Test
     void failingListenerFailsTheRunButNotTheOtherListeners() throws Exception {
-        RunOutcome outcome = new PipelineRunner(Set.of(new FakeEvaluate()), CLOCK)
+        RunOutcome outcome = runner(new FakeEvaluate())
                 .run(descriptor("listeners: [failing]"), java.util.Map.of()).get(0);
         assertFalse(outcome.succeeded());
         assertEquals(2, outcome.listenerFailures().size());
@@ -138,7 +149,7 @@ class PipelineRunnerTest {
 
     @Test
     void warnPolicyKeepsTheRunSuccessful() throws Exception {
-        RunOutcome outcome = new PipelineRunner(Set.of(new FakeEvaluate()), CLOCK)
+        RunOutcome outcome = runner(new FakeEvaluate())
                 .run(descriptor("listeners: [failing]\nlistener-failures: warn"), java.util.Map.of()).get(0);
         assertTrue(outcome.succeeded());
         assertEquals(2, outcome.listenerFailures().size());
@@ -147,7 +158,7 @@ class PipelineRunnerTest {
     @Test
     void trialsGetTheirOwnFoldersAndDerivedSeeds() throws Exception {
         FakeEvaluate stage = new FakeEvaluate();
-        List<RunOutcome> outcomes = new PipelineRunner(Set.of(stage), CLOCK).run(descriptor("trials: 3"), java.util.Map.of());
+        List<RunOutcome> outcomes = runner(stage).run(descriptor("trials: 3"), java.util.Map.of());
         assertEquals(3, outcomes.size());
         assertEquals(dir.resolve("runs/20261123-100000-runner-trial-2"), outcomes.get(1).runFolder());
         assertEquals(42L, stage.seeds.get(0));
@@ -155,7 +166,7 @@ class PipelineRunnerTest {
         assertNotEquals(stage.seeds.get(2), stage.seeds.get(4));
         List<Long> again = new ArrayList<>();
         FakeEvaluate second = new FakeEvaluate();
-        new PipelineRunner(Set.of(second), CLOCK).run(descriptor("trials: 3"), java.util.Map.of());
+        runner(second).run(descriptor("trials: 3"), java.util.Map.of());
         again.addAll(second.seeds);
         assertEquals(stage.seeds, again, "the same descriptor gives the same trial seeds");
     }

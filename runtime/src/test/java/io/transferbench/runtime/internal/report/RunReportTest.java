@@ -1,6 +1,21 @@
 package io.transferbench.runtime.internal.report;
 
+import io.transferbench.api.compression.CompressionDecision;
+import io.transferbench.api.event.CompressionStepCompletedEvent;
+import io.transferbench.api.event.EpochEndedEvent;
+import io.transferbench.api.event.FiltersTransferredEvent;
+import io.transferbench.api.event.LifecycleEvent;
+import io.transferbench.api.event.PruningStepCompletedEvent;
+import io.transferbench.api.event.RunFinishedEvent;
+import io.transferbench.api.event.RunStartedEvent;
+import io.transferbench.api.event.ScheduleAdjustedEvent;
+import io.transferbench.api.event.ScheduleInitializedEvent;
+import io.transferbench.api.event.StageFinishedEvent;
+import io.transferbench.api.event.StageStartedEvent;
+import io.transferbench.api.event.TransferPointReachedEvent;
+import io.transferbench.api.schedule.ScheduleParameter;
 import io.transferbench.runtime.internal.cli.TransferbenchCommand;
+import io.transferbench.runtime.internal.events.EventLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,10 +27,13 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,47 +48,43 @@ class RunReportTest {
     @TempDir
     Path dir;
 
-    private static String epoch(String stage, String network, int epoch, double accuracy) {
-        return "{\"type\":\"EpochEnded\",\"stage\":\"" + stage + "\",\"network\":\"" + network + "\",\"epoch\":" + epoch
-                + ",\"totalEpochs\":4,\"trainLoss\":" + (1.5 - 0.2 * epoch) + ",\"accuracy\":" + accuracy
-                + ",\"errorRate\":" + (100 * (1 - accuracy)) + ",\"evalLoss\":" + (1.4 - 0.2 * epoch) + ",\"seconds\":2}";
+    private static EpochEndedEvent epoch(String stage, String network, int epoch, double accuracy) {
+        return new EpochEndedEvent(stage, network, epoch, 4, 1.5 - 0.2 * epoch, accuracy, 100 * (1 - accuracy),
+                1.4 - 0.2 * epoch, 2);
     }
 
     /** A run with an online-transfer stage (two networks, a rule-adjusted schedule) and a prune stage. */
     private Path recordedRun() throws IOException {
         Path run = Files.createDirectories(dir.resolve("20261124-010000-demo"));
-        List<String> e = new ArrayList<>();
-        e.add("{\"type\":\"RunStarted\",\"runId\":\"20261124-010000-demo\",\"pipeline\":\"demo\",\"seed\":7,\"trial\":1}");
-        e.add("{\"type\":\"StageStarted\",\"stage\":\"transfer\",\"stageType\":\"online-transfer\",\"index\":0}");
+        List<LifecycleEvent> e = new ArrayList<>();
+        e.add(new RunStartedEvent("20261124-010000-demo", "demo", 7, 1));
+        e.add(new StageStartedEvent("transfer", "online-transfer", 0, Map.of("frequency.initial", 2)));
+        e.add(new ScheduleInitializedEvent("transfer", "a", 2, 10, "rule-1", "none", 1, 4, 0.5, 50));
+        e.add(new ScheduleInitializedEvent("transfer", "b", 2, 10, "rule-1", "none", 1, 4, 0.5, 50));
         for (int epoch = 1; epoch <= 4; epoch++) {
             e.add(epoch("transfer", "a", epoch, 0.5 + 0.1 * epoch));
             e.add(epoch("transfer", "b", epoch, 0.4 + 0.1 * epoch));
             if (epoch % 2 == 0) {
-                e.add("{\"type\":\"TransferPointReached\",\"stage\":\"transfer\",\"receiver\":\"a\",\"sender\":\"b\",\"epoch\":"
-                        + epoch + ",\"transferNumber\":" + epoch / 2 + ",\"errorRate\":30}");
-                e.add("{\"type\":\"FiltersTransferred\",\"stage\":\"transfer\",\"receiver\":\"a\",\"sender\":\"b\",\"epoch\":"
-                        + epoch + ",\"layer\":\"conv1\",\"senderFilters\":[1,2],\"receiverFilters\":[3,4]}");
-                e.add("{\"type\":\"FiltersTransferred\",\"stage\":\"transfer\",\"receiver\":\"a\",\"sender\":\"b\",\"epoch\":"
-                        + epoch + ",\"layer\":\"conv2\",\"senderFilters\":[1,2,5,6],\"receiverFilters\":[3,4,7,8]}");
+                e.add(new TransferPointReachedEvent("transfer", "a", "b", epoch, epoch / 2, 30));
+                e.add(new FiltersTransferredEvent("transfer", "a", "b", epoch, "conv1", List.of(1, 2), List.of(3, 4)));
+                e.add(new FiltersTransferredEvent("transfer", "a", "b", epoch, "conv2", List.of(1, 2, 5, 6),
+                        List.of(3, 4, 7, 8)));
             }
         }
-        e.add("{\"type\":\"ScheduleAdjusted\",\"stage\":\"transfer\",\"network\":\"a\",\"epoch\":4,\"parameter\":\"FREQUENCY\","
-                + "\"rule\":\"rule-1\",\"oldValue\":2,\"rawValue\":3,\"newValue\":3,\"errorRateDiff\":1.5}");
-        e.add("{\"type\":\"StageFinished\",\"stage\":\"transfer\",\"stageType\":\"online-transfer\",\"index\":0,\"seconds\":9}");
-        e.add("{\"type\":\"StageStarted\",\"stage\":\"hrank\",\"stageType\":\"prune\",\"index\":1}");
-        e.add("{\"type\":\"PruningStepCompleted\",\"stage\":\"hrank\",\"network\":\"p\",\"step\":1,\"layer\":\"conv1\","
-                + "\"filtersBefore\":16,\"removedFilters\":[0,1,2,3,4,5,6,7],\"parametersBefore\":105866,\"parametersAfter\":90000,"
-                + "\"flopsBefore\":1117056,\"flopsAfter\":700000,\"accuracyBefore\":0.9,\"accuracyAfter\":0.8}");
-        e.add("{\"type\":\"PruningStepCompleted\",\"stage\":\"hrank\",\"network\":\"p\",\"step\":1,\"layer\":\"conv2\","
-                + "\"filtersBefore\":32,\"removedFilters\":[0,1,2,3],\"parametersBefore\":90000,\"parametersAfter\":80000,"
-                + "\"flopsBefore\":700000,\"flopsAfter\":600000,\"accuracyBefore\":0.8,\"accuracyAfter\":0.75}");
-        e.add("{\"type\":\"CompressionStepCompleted\",\"stage\":\"hrank\",\"network\":\"p\",\"step\":0,\"controller\":\"one-shot\","
-                + "\"action\":\"REMOVE\",\"filters\":12,\"compressionRate\":0.2443,\"flopsReduction\":0.4629,\"accuracy\":0.76,"
-                + "\"diagnostics\":{}}");
+        e.add(new ScheduleAdjustedEvent("transfer", "a", 4, ScheduleParameter.FREQUENCY, "rule-1", 2, 3, 3, 1.5));
+        e.add(StageFinishedEvent.succeeded("transfer", "online-transfer", 0, 9));
+        e.add(new StageStartedEvent("hrank", "prune", 1, Map.of()));
+        e.add(new PruningStepCompletedEvent("hrank", "p", 1, "conv1", 16, List.of(0, 1, 2, 3, 4, 5, 6, 7), 105866, 90000,
+                1117056, 700000, 0.9, 0.8));
+        e.add(new PruningStepCompletedEvent("hrank", "p", 1, "conv2", 32, List.of(0, 1, 2, 3), 90000, 80000, 700000,
+                600000, 0.8, 0.75));
+        e.add(new CompressionStepCompletedEvent("hrank", "p", 0, "one-shot", CompressionDecision.Action.REMOVE, 12, 0.2443,
+                0.4629, 0.76, Map.of()));
         e.add(epoch("hrank", "p", 1, 0.86));
-        e.add("{\"type\":\"StageFinished\",\"stage\":\"hrank\",\"stageType\":\"prune\",\"index\":1,\"seconds\":5}");
-        e.add("{\"type\":\"RunFinished\",\"runId\":\"20261124-010000-demo\",\"succeeded\":true,\"seconds\":15}");
-        Files.write(run.resolve("events.jsonl"), e);
+        e.add(StageFinishedEvent.succeeded("hrank", "prune", 1, 5));
+        e.add(new RunFinishedEvent("20261124-010000-demo", true, 15));
+        Instant time = Instant.parse("2026-11-24T01:00:00Z");
+        Files.write(run.resolve("events.jsonl"), e.stream().map(event -> EventLog.encode(event, time)).toList());
         Files.writeString(run.resolve("descriptor.yaml"), String.join("\n",
                 "name: demo",
                 "stages:",
@@ -90,13 +104,54 @@ class RunReportTest {
     @Test
     void theReportHoldsEveryChartAndTableAndStandsAlone() throws IOException {
         Path run = recordedRun();
+        String html = report(run);
+        assertEveryChart(html);
+        assertTrue(html.contains("<td>rule-1</td>") && html.contains("transferbench-plugin-adjustment-rules-0.1.0-SNAPSHOT.jar"),
+                "components with their JARs");
+        assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the descriptor is escaped");
+        assertFalse(html.contains("<script"), "no scripts");
+        assertFalse(Pattern.compile("(src|href)=\"(https?:|//)").matcher(html).find(), "nothing fetched from elsewhere");
+    }
+
+    @Test
+    void theEventsAloneGiveTheFullReport() throws IOException {
+        Path run = recordedRun();
+        Files.delete(run.resolve("descriptor.yaml"));
+        Files.delete(run.resolve("components.json"));
+        String html = report(run);
+        assertEveryChart(html);
+        assertFalse(html.contains("Resolved descriptor"));
+    }
+
+    @Test
+    void aFailedStageSaysWhy() throws IOException {
+        Path run = recordedRun();
+        Files.writeString(run.resolve("events.jsonl"), EventLog.encode(new StageFinishedEvent("hrank", "prune", 1, 5,
+                false, "java.lang.IllegalStateException: out of filters"), Instant.EPOCH) + "\n", StandardOpenOption.APPEND);
+        assertTrue(report(run).contains("<b>Failed:</b> java.lang.IllegalStateException: out of filters"));
+    }
+
+    @Test
+    void aDamagedLineIsNamed() throws IOException {
+        Path run = recordedRun();
+        Files.writeString(run.resolve("events.jsonl"), "{\"type\":\"EpochEnded\",\"time\":\"x\"}\n", StandardOpenOption.APPEND);
+        StringWriter err = new StringWriter();
+        int code = TransferbenchCommand.commandLine(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true))
+                .execute("report", run.toString());
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("events.jsonl:28: field 'time' is not an instant"), err.toString());
+    }
+
+    private static String report(Path run) throws IOException {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = TransferbenchCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
                 .execute("report", run.toString());
         assertEquals(0, code, err.toString());
-        String html = Files.readString(run.resolve("report.html"));
+        return Files.readString(run.resolve("report.html"));
+    }
 
+    private static void assertEveryChart(String html) throws IOException {
         // one chart per view: transfer stage accuracy, loss, e, P, filters moved; prune accuracy, loss,
         // accuracy against compression rate, filters per layer
         Matcher images = Pattern.compile("<img alt=\"([^\"]*)\" width=\"\\d+\" height=\"\\d+\" src=\"data:image/png;base64,([^\"]+)\">")
@@ -126,11 +181,6 @@ class RunReportTest {
         assertTrue(html.contains("Transfer points (receiving network: epochs): a: [2, 4]"), "transfer points listed");
         assertTrue(html.contains("105,866") && html.contains("80,000") && html.contains("24.43 %"),
                 "parameters before/after and the rate");
-        assertTrue(html.contains("<td>rule-1</td>") && html.contains("transferbench-plugin-adjustment-rules-0.1.0-SNAPSHOT.jar"),
-                "components with their JARs");
-        assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the descriptor is escaped");
-        assertFalse(html.contains("<script"), "no scripts");
-        assertFalse(Pattern.compile("(src|href)=\"(https?:|//)").matcher(html).find(), "nothing fetched from elsewhere");
         assertTrue(html.contains("<td>a</td><td class=\"n\">4</td><td class=\"n\">0.9000</td>"), "final results: " + html.substring(0, 1500));
     }
 

@@ -1,0 +1,29 @@
+package io.transferbench.runtime.internal.pipeline;
+
+import io.transferbench.runtime.internal.descriptor.ResolvedComponent;
+import io.transferbench.runtime.internal.descriptor.Seeds;
+
+/**
+ * A component a stage names, resolved from the descriptor and typed; instances are created from it.
+ * Its seed comes from the stage's name and the key (not the stage's position), and each network gets
+ * its own stream: {@link #createFor}.
+ *
+ * @param stage the stage's name
+ * @param key   the descriptor key that names it, e.g. {@code frequency.rule}
+ */
+public record StageComponent<T>(String stage, String key, ResolvedComponent resolved, Class<T> type, long seed) {
+
+    public String id() {
+        return resolved.id();
+    }
+
+    /** An instance for the whole stage. */
+    public T create() {
+        return type.cast(resolved.create(seed));
+    }
+
+    /** An instance for one network of the stage, with a random stream of its own. */
+    public T createFor(String network) {
+        return type.cast(resolved.create(Seeds.derive(seed, network)));
+    }
+}
