@@ -56,6 +56,20 @@ class ArchitectureTest {
                 .check(ALL);
     }
 
+    /**
+     * DL4J and ND4J stay behind the engine: only the engine (networks, training, filter surgery, the
+     * benchmark's training loop) and the stages (which drive it) use their types; the descriptor, the
+     * pipeline, events, reports, comparison, plugins, wiring and the command line do not.
+     */
+    @Test
+    void onlyTheEngineAndTheStagesUseDl4j() {
+        noClasses().that().resideInAPackage("io.transferbench..")
+                .and().resideOutsideOfPackages("io.transferbench.runtime.internal.engine..",
+                        "io.transferbench.runtime.internal.stages..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.deeplearning4j..", "org.nd4j..")
+                .check(ALL);
+    }
+
     @Test
     void theRuntimeImportsNoPluginClass() {
         noClasses().that().resideInAPackage("io.transferbench.runtime..")

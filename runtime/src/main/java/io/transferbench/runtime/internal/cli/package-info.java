@@ -1,2 +1,5 @@
-/** The picocli commands: run, validate, plugins. Opened to picocli. */
+/**
+ * The picocli commands (run, resume, validate, report, compare, plugins, benchmark) and the progress
+ * display. Opened to picocli.
+ */
 package io.transferbench.runtime.internal.cli;

@@ -1,2 +1,5 @@
-/** The pipeline descriptor: located YAML reading, the schema, and validation before anything runs. */
+/**
+ * The pipeline descriptor: located YAML reading, the schema and the vocabulary stage types declare
+ * their keys with, validation before anything runs, typed access to validated values, and seeds.
+ */
 package io.transferbench.runtime.internal.descriptor;

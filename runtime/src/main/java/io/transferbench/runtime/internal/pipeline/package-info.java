@@ -1,2 +1,5 @@
-/** Running a validated pipeline: the run folder, stage execution and the run's recorded events. */
+/**
+ * Running a validated pipeline: the stage-type contract and registry, the runner, the run folder's
+ * recorders (events, metrics, summary, components) and checkpoints for resume.
+ */
 package io.transferbench.runtime.internal.pipeline;

@@ -1,0 +1,79 @@
+package io.transferbench.runtime.internal.engine;
+
+import io.transferbench.runtime.internal.data.LabelledImages;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.Nesterovs;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Training throughput with the protocol of the peer benchmark ({@code torch_reference.py}): 20 warm-up
+ * batches, then repetitions of contiguous batches at advancing offsets, so the figures compare directly.
+ */
+public final class TrainingBenchmark {
+
+    /** One measured repetition. */
+    public record Repetition(double imagesPerSecond, double loss) {
+    }
+
+    /**
+     * What was measured and on what.
+     *
+     * @param fastLayers layers that ran as Transferbench's fast layers
+     */
+    public record Result(List<Repetition> repetitions, boolean helpers, int fastLayers, int blasThreads) {
+        public double medianImagesPerSecond() {
+            List<Double> rates = new ArrayList<>(repetitions.stream().map(Repetition::imagesPerSecond).toList());
+            rates.sort(null);
+            return rates.get(rates.size() / 2);
+        }
+    }
+
+    /** Listens to each repetition as it ends (for progress output). */
+    @FunctionalInterface
+    public interface RepetitionListener {
+        void ended(int index, Repetition repetition);
+    }
+
+    private TrainingBenchmark() {
+    }
+
+    public static Result run(LabelledImages train, String model, int batch, int batches, int reps,
+                             RepetitionListener listener) {
+        boolean helpers = Dl4jEngine.start();
+        MultiLayerNetwork net = new MultiLayerNetwork(ModelBuilder.build(model, new ModelBuilder.InputShape(28, 28, 1), 10,
+                1.0, 1, new Nesterovs(0.01, 0.9), 0));
+        net.init();
+        int fastLayers = Networks.installFastLayers(net); // as the trainer does
+        Batches batchesOf = new Batches(train, false);
+        int[] order = new int[train.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        fit(net, batchesOf, order, batch, 20, 0);
+        List<Repetition> repetitions = new ArrayList<>();
+        for (int r = 0; r < reps; r++) {
+            long start = System.nanoTime();
+            double loss = fit(net, batchesOf, order, batch, batches, 20 + r * batches);
+            Repetition rep = new Repetition(batches * (double) batch / ((System.nanoTime() - start) / 1e9), loss);
+            repetitions.add(rep);
+            listener.ended(r, rep);
+        }
+        return new Result(repetitions, helpers, fastLayers, Dl4jEngine.blasThreads());
+    }
+
+    /** Trains {@code count} contiguous batches, the peer's way; returns the last loss. */
+    private static double fit(MultiLayerNetwork net, Batches data, int[] order, int batch, int count, int offset) {
+        int n = order.length;
+        double loss = 0;
+        for (int i = 0; i < count; i++) {
+            int s = (int) (((long) (offset + i) * batch) % (n - batch));
+            DataSet ds = data.batch(order, s, s + batch, null);
+            net.fit(ds);
+            loss = net.score();
+        }
+        return loss;
+    }
+}
