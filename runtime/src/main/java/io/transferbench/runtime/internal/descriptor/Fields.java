@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The vocabulary stage types declare their descriptor keys with: fields, value schemas, and the key
- * sets several stage types share (training, retraining, a source network).
+ * The vocabulary stage types declare their descriptor keys with: fields, value schemas (choice lists
+ * from enums), and checks several stage types share.
  */
 public final class Fields {
 
@@ -119,28 +119,6 @@ public final class Fields {
 
     // ------------------------------------------------------------------ shared key sets
 
-    /** What every training stage takes: epochs, batch size, optimiser, learning rate, ..., checkpoints. */
-    public static List<Schema.Field> training() {
-        return List.of(
-                required("epochs", integer("Epochs to train.", 1.0, 100000.0)),
-                withDefault("batch-size", integer("Images per mini-batch.", 1.0, 65536.0), 64L),
-                withDefault("optimizer", oneOf("The optimiser.", Optimizer.class), "sgd"),
-                withDefault("learning-rate", positive("The initial learning rate.", 10.0), 0.01),
-                withDefault("momentum", number("SGD momentum.", 0.0, 0.999), 0.9),
-                withDefault("weight-decay", number("L2 weight decay.", 0.0, 1.0), 0.0),
-                withDefault("lr-schedule", oneOf("Learning-rate schedule over the stage's epochs.", LearningRateSchedule.class),
-                        "constant"),
-                withDefault("checkpoint-every", integer("Write a checkpoint every this many epochs (0: none inside the "
-                        + "stage); `transferbench resume` continues an interrupted run from the last one.", 0.0, 100000.0), 5L));
-    }
-
-    /** The training keys of a stage that retrains a changed network: 0 epochs is allowed. */
-    public static List<Schema.Field> retraining() {
-        return training().stream().map(f -> f.name().equals("epochs")
-                ? required("epochs", integer("Epochs of retraining afterwards; 0 keeps the network as the stage left it "
-                + "(to measure the drop before recovery).", 0.0, 100000.0)) : f).toList();
-    }
-
     /** {@code fields} with another default for {@code name}. */
     public static List<Schema.Field> withDefault(List<Schema.Field> fields, String name, Object value) {
         return fields.stream().map(f -> f.name().equals(name) ? new Schema.Field(name, f.schema(), false, value) : f)
@@ -153,12 +131,6 @@ public final class Fields {
         all.addAll(shared);
         return all;
     }
-
-    /** The optimisers a training stage offers. */
-    public enum Optimizer { SGD, ADAM }
-
-    /** The learning-rate schedules a training stage offers. */
-    public enum LearningRateSchedule { CONSTANT, STEP, COSINE }
 
     /** A stage that makes {@code network} from {@code from}: the two must differ. */
     public static void checkSourceDiffers(YamlNode.Mapping stage, Schema.CheckContext c) {

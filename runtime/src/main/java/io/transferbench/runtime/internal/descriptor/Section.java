@@ -193,34 +193,22 @@ public final class Section {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Schema.Field f : schema.fields.values()) {
             YamlNode.Entry e = node.entries().get(f.name());
-            if (f.schema() instanceof ComponentSchema) {
-                ResolvedComponent c = component(f.name());
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("id", c.id());
-                c.parameters().names().stream().sorted().forEach(n -> m.put(n, c.parameters().values().get(n)));
-                out.put(f.name(), m);
-            } else if (f.schema() instanceof Schema.ObjectSchema) {
-                if (e != null || hasDefaults((Schema.ObjectSchema) f.schema())) {
+            Schema s = f.schema();
+            Schema item = s instanceof Schema.ListSchema list ? list.item : null;
+            if (s instanceof ComponentSchema) {
+                out.put(f.name(), resolvedValues(component(f.name())));
+            } else if (s instanceof Schema.ObjectSchema object) {
+                if (e != null || hasDefaults(object)) {
                     out.put(f.name(), section(f.name()).resolvedValues());
                 }
-            } else if (f.schema() instanceof Schema.NamedEntriesSchema) {
+            } else if (s instanceof Schema.NamedEntriesSchema) {
                 Map<String, Object> m = new LinkedHashMap<>();
-                named(f.name()).forEach((k, s) -> m.put(k, s.resolvedValues()));
+                named(f.name()).forEach((k, entry) -> m.put(k, entry.resolvedValues()));
                 out.put(f.name(), m);
-            } else if (f.schema() instanceof Schema.ListSchema
-                    && ((Schema.ListSchema) f.schema()).item instanceof Schema.VariantSchema) {
-                List<Object> l = new ArrayList<>();
-                variants(f.name()).forEach(s -> l.add(s.resolvedValues()));
-                out.put(f.name(), l);
-            } else if (f.schema() instanceof Schema.ListSchema
-                    && ((Schema.ListSchema) f.schema()).item instanceof ComponentSchema) {
-                List<Object> l = new ArrayList<>();
-                for (ResolvedComponent c : components(f.name())) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("id", c.id());
-                    c.parameters().names().stream().sorted().forEach(n -> m.put(n, c.parameters().values().get(n)));
-                    l.add(m);
-                }
+            } else if (item instanceof Schema.VariantSchema) {
+                out.put(f.name(), variants(f.name()).stream().map(Section::resolvedValues).toList());
+            } else if (item instanceof ComponentSchema) {
+                List<Object> l = components(f.name()).stream().map(c -> (Object) resolvedValues(c)).toList();
                 if (!l.isEmpty()) {
                     out.put(f.name(), l);
                 }
@@ -231,6 +219,14 @@ public final class Section {
             }
         }
         return out;
+    }
+
+    /** A component as the resolved descriptor writes it: its id and every parameter, sorted. */
+    private static Map<String, Object> resolvedValues(ResolvedComponent c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", c.id());
+        c.parameters().names().stream().sorted().forEach(n -> m.put(n, c.parameters().values().get(n)));
+        return m;
     }
 
     private static boolean hasDefaults(Schema.ObjectSchema s) {

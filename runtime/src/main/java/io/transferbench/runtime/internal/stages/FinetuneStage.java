@@ -49,7 +49,7 @@ public final class FinetuneStage implements StageType<FinetuneStage.Settings> {
                 required("from", reference("The trained network whose backbone is copied.", "networks")),
                 required("network", reference("The network to create and train.", "networks")),
                 withDefault("freeze-layers", integer("Leading layers kept frozen.", 0.0, null), 0L)),
-                Fields.withDefault(Fields.training(), "learning-rate", 0.001)), List.of(Fields::checkSourceDiffers));
+                Fields.withDefault(TrainingLoop.Training.fields(), "learning-rate", 0.001)), List.of(Fields::checkSourceDiffers));
     }
 
     @Override

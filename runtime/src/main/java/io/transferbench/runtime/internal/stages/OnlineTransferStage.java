@@ -116,7 +116,7 @@ public final class OnlineTransferStage implements StageType<OnlineTransferStage.
                 withDefault("sender", oneOf("Which network sends to a receiver when there are more than two: the next in "
                         + "the list, or the one with the lowest error rate.", Sender.class), "next"),
                 optional("frequency", frequency),
-                optional("ratio", ratio)), Fields.training()), List.of(OnlineTransferStage::checkFrequencyFitsEpochs));
+                optional("ratio", ratio)), TrainingLoop.Training.fields()), List.of(OnlineTransferStage::checkFrequencyFitsEpochs));
     }
 
     @Override

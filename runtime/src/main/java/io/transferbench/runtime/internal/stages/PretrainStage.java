@@ -25,7 +25,7 @@ public final class PretrainStage implements StageType<PretrainStage.Settings> {
     @Override
     public StageSchema schema() {
         return new StageSchema("pretrain", "Train a network from scratch on its task.", Fields.concat(
-                List.of(required("network", reference("The network to train.", "networks"))), Fields.training()), List.of());
+                List.of(required("network", reference("The network to train.", "networks"))), TrainingLoop.Training.fields()), List.of());
     }
 
     @Override

@@ -75,7 +75,7 @@ public final class PruneStage implements StageType<PruneStage.Settings> {
                         ComponentKind.COMPRESSION_CONTROLLER), "one-shot"),
                 withDefault("search-images", integer("Training images (a seeded random subset) on which trials and steps "
                         + "are measured, so the evaluation split stays unseen.", 10.0, null), 1000L)),
-                Fields.retraining()), List.of(Fields::checkSourceDiffers));
+                TrainingLoop.Training.retrainingFields()), List.of(Fields::checkSourceDiffers));
     }
 
     @Override

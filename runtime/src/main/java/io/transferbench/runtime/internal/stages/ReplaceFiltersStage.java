@@ -56,7 +56,7 @@ public final class ReplaceFiltersStage implements StageType<ReplaceFiltersStage.
                                 + "or top-one (all copies of the single best); any transfer policy.",
                                 ComponentKind.TRANSFER_POLICY), "duplicate-top"),
                         withDefault("ratio", number("Percent of each conv layer's filters replaced (rounded half-even).",
-                                0.0, 50.0), 10.0)), Fields.retraining()), List.of(Fields::checkSourceDiffers));
+                                0.0, 50.0), 10.0)), TrainingLoop.Training.retrainingFields()), List.of(Fields::checkSourceDiffers));
     }
 
     @Override

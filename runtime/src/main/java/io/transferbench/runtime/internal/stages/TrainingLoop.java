@@ -4,6 +4,8 @@ import io.transferbench.api.event.EpochEndedEvent;
 import io.transferbench.api.event.EpochStartedEvent;
 import io.transferbench.api.network.Evaluation;
 import io.transferbench.runtime.internal.data.TaskData;
+import io.transferbench.runtime.internal.descriptor.Fields;
+import io.transferbench.runtime.internal.descriptor.Schema;
 import io.transferbench.runtime.internal.descriptor.Section;
 import io.transferbench.runtime.internal.descriptor.Seeds;
 import io.transferbench.runtime.internal.engine.Batches;
@@ -19,11 +21,19 @@ import org.deeplearning4j.util.ModelSerializer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import io.transferbench.runtime.internal.pipeline.Checkpoints;
 import java.nio.file.StandardCopyOption;
+
+import static io.transferbench.runtime.internal.descriptor.Fields.integer;
+import static io.transferbench.runtime.internal.descriptor.Fields.number;
+import static io.transferbench.runtime.internal.descriptor.Fields.oneOf;
+import static io.transferbench.runtime.internal.descriptor.Fields.positive;
+import static io.transferbench.runtime.internal.descriptor.Fields.required;
+import static io.transferbench.runtime.internal.descriptor.Fields.withDefault;
 
 /** What the training stages share: settings from the descriptor, the epoch loop with its events, saving. */
 final class TrainingLoop {
@@ -32,15 +42,41 @@ final class TrainingLoop {
     }
 
     /**
-     * The training keys of a stage ({@link io.transferbench.runtime.internal.descriptor.Fields#training()}).
+     * The training keys of a stage, declared ({@link #fields()}) and read ({@link #of}) here.
      *
      * @param checkpointEvery epochs between checkpoints inside the stage (0: none)
      */
     record Training(TrainingSettings settings, int checkpointEvery) {
+
+        /** What every training stage takes: epochs, batch size, optimiser, learning rate, ..., checkpoints. */
+        static List<Schema.Field> fields() {
+            return List.of(
+                    required("epochs", integer("Epochs to train.", 1.0, 100000.0)),
+                    withDefault("batch-size", integer("Images per mini-batch.", 1.0, 65536.0), 64L),
+                    withDefault("optimizer", oneOf("The optimiser.", TrainingSettings.Optimizer.class), "sgd"),
+                    withDefault("learning-rate", positive("The initial learning rate.", 10.0), 0.01),
+                    withDefault("momentum", number("SGD momentum.", 0.0, 0.999), 0.9),
+                    withDefault("weight-decay", number("L2 weight decay.", 0.0, 1.0), 0.0),
+                    withDefault("lr-schedule", oneOf("Learning-rate schedule over the stage's epochs.",
+                            TrainingSettings.LearningRateSchedule.class), "constant"),
+                    withDefault("checkpoint-every", integer("Write a checkpoint every this many epochs (0: none inside the "
+                            + "stage); `transferbench resume` continues an interrupted run from the last one.", 0.0,
+                            100000.0), 5L));
+        }
+
+        /** The training keys of a stage that retrains a changed network: 0 epochs is allowed. */
+        static List<Schema.Field> retrainingFields() {
+            return fields().stream().map(f -> f.name().equals("epochs")
+                    ? required("epochs", integer("Epochs of retraining afterwards; 0 keeps the network as the stage left "
+                    + "it (to measure the drop before recovery).", 0.0, 100000.0)) : f).toList();
+        }
+
         static Training of(Section stage) {
             return new Training(new TrainingSettings((int) stage.integer("epochs"), (int) stage.integer("batch-size"),
-                    stage.string("optimizer"), stage.number("learning-rate"), stage.number("momentum"),
-                    stage.number("weight-decay"), stage.string("lr-schedule")), (int) stage.integer("checkpoint-every"));
+                    Fields.constant(TrainingSettings.Optimizer.class, stage.string("optimizer")),
+                    stage.number("learning-rate"), stage.number("momentum"), stage.number("weight-decay"),
+                    Fields.constant(TrainingSettings.LearningRateSchedule.class, stage.string("lr-schedule"))),
+                    (int) stage.integer("checkpoint-every"));
         }
 
         int epochs() {
