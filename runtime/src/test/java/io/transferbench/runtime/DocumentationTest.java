@@ -52,4 +52,23 @@ class DocumentationTest {
             assertTrue(section.contains("`" + key + "`"), "undocumented key " + key);
         }
     }
+
+    @Test
+    void eventReferenceListsEveryEventAndField() throws IOException {
+        Path file = DOCS.resolve("events.md");
+        String text = Files.readString(file);
+        String start = "<!-- generated from the event records: start -->";
+        String end = "<!-- generated from the event records: end -->";
+        int from = text.indexOf(start);
+        int to = text.indexOf(end);
+        assertTrue(from >= 0 && to > from, file + " lacks the generated-section markers");
+        String generated = io.transferbench.runtime.internal.events.EventLog.markdownReference();
+        if (UPDATE) {
+            text = text.substring(0, from + start.length()) + "\n\n" + generated + "\n" + text.substring(to);
+            Files.writeString(file, text);
+            to = text.indexOf(end);
+        }
+        assertEquals(generated.strip(), text.substring(from + start.length(), to).strip(),
+                file + " is stale; regenerate it (see this test's Javadoc)");
+    }
 }

@@ -68,7 +68,40 @@ public final class EventLog {
             String simple = c.getSimpleName();
             map.put(simple.substring(0, simple.length() - "Event".length()), c);
         }
-        return Map.copyOf(map);
+        return java.util.Collections.unmodifiableMap(map);
+    }
+
+    /**
+     * The table of {@code docs/events.md}: each type in the order a run publishes them, with its fields
+     * (besides {@code type} and {@code time}) and their JSON types.
+     */
+    public static String markdownReference() {
+        StringBuilder out = new StringBuilder("| type | fields |\n| --- | --- |\n");
+        TYPES.forEach((type, c) -> {
+            List<String> fields = new ArrayList<>();
+            for (java.lang.reflect.RecordComponent r : c.getRecordComponents()) {
+                fields.add("`" + r.getName() + "` " + jsonType(r.getType()));
+            }
+            out.append("| `").append(type).append("` | ").append(String.join(", ", fields)).append(" |\n");
+        });
+        return out.toString();
+    }
+
+    private static String jsonType(Class<?> type) {
+        if (type == int.class || type == long.class) {
+            return "integer";
+        }
+        if (type == double.class) {
+            return "number";
+        }
+        if (type == boolean.class) {
+            return "boolean";
+        }
+        if (type.isEnum()) {
+            return "one of " + String.join(", ", java.util.Arrays.stream(type.getEnumConstants()).map(Object::toString)
+                    .toList());
+        }
+        return type == String.class ? "text" : type == List.class ? "list" : "object";
     }
 
     /** The line (without its line break) that records {@code event} at {@code time}. */
