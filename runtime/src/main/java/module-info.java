@@ -36,4 +36,6 @@ module io.transferbench.runtime {
     opens io.transferbench.runtime.internal.wiring to com.google.guice;
     opens io.transferbench.runtime.internal.pipeline to com.google.guice;
     opens io.transferbench.runtime.internal.descriptor to com.google.guice;
+    // Jackson builds components.json's records (ComponentsFile.Entry) when it reads the file back.
+    opens io.transferbench.runtime.internal.report to com.fasterxml.jackson.databind;
 }

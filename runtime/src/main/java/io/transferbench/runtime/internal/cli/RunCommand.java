@@ -3,6 +3,7 @@ package io.transferbench.runtime.internal.cli;
 import io.transferbench.runtime.internal.descriptor.DescriptorException;
 import io.transferbench.runtime.internal.descriptor.DescriptorValidator;
 import io.transferbench.runtime.internal.descriptor.PipelineDescriptor;
+import io.transferbench.runtime.internal.pipeline.MetricsRecorder;
 import io.transferbench.runtime.internal.pipeline.PipelineRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -65,19 +66,14 @@ final class RunCommand implements Callable<Integer> {
     /** The run folder, each network's final result from its summary.json, and the failure if any. */
     static void report(TransferbenchCommand root, RunOutcome outcome) throws IOException {
         root.out().println((outcome.succeeded() ? "finished: " : "FAILED: ") + outcome.runFolder());
-        printSummary(root, outcome.runFolder().resolve("summary.json"));
+        printSummary(root, outcome.runFolder());
         outcome.failure().ifPresent(f -> root.err().println("error: " + f));
     }
 
-    private static void printSummary(TransferbenchCommand root, Path summary) throws IOException {
-        if (!java.nio.file.Files.isRegularFile(summary)) {
-            return;
+    private static void printSummary(TransferbenchCommand root, Path folder) throws IOException {
+        for (MetricsRecorder.NetworkResult r : MetricsRecorder.summary(folder)) {
+            root.out().printf(java.util.Locale.ROOT, "  %-16s accuracy %.4f  error rate %.2f %%  loss %.4f  (%s)%n",
+                    r.network(), r.accuracy(), r.errorRate(), r.loss(), r.stage());
         }
-        com.fasterxml.jackson.databind.JsonNode networks = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(summary.toFile()).path("networks");
-        networks.fields().forEachRemaining(e -> root.out().printf(java.util.Locale.ROOT,
-                "  %-16s accuracy %.4f  error rate %.2f %%  loss %.4f  (%s)%n", e.getKey(),
-                e.getValue().path("accuracy").asDouble(), e.getValue().path("error_rate").asDouble(),
-                e.getValue().path("loss").asDouble(), e.getValue().path("stage").asText()));
     }
 }

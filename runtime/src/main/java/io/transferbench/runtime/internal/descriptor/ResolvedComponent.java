@@ -15,6 +15,11 @@ public record ResolvedComponent(DiscoveredComponent component, ComponentParamete
         return component.factory().create(parameters);
     }
 
+    /** Creates the component as the type its kind promises. */
+    public <T> T create(Class<T> type) {
+        return type.cast(create());
+    }
+
     /** Creates the component with its randomness seeded by {@code seed}. */
     public Object create(long seed) {
         return component.factory().create(parameters.withSeed(seed));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.transferbench.api.event.CheckpointWrittenEvent;
+import io.transferbench.runtime.internal.events.EventLog;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -85,7 +86,7 @@ public final class Checkpoints {
      */
     static Checkpoints resume(Path runFolder) throws IOException {
         State state = read(runFolder);
-        truncate(runFolder.resolve("events.jsonl"), state.eventsBytes());
+        truncate(runFolder.resolve(EventLog.FILE), state.eventsBytes());
         truncate(runFolder.resolve("metrics.csv"), state.metricsBytes());
         return new Checkpoints(runFolder, state.trial(), state);
     }
@@ -169,21 +170,21 @@ public final class Checkpoints {
         context.publish(new CheckpointWrittenEvent(context.stageName(), epochs,
                 runFolder.relativize(dir).toString().replace('\\', '/')));
         writeState(new State(trial, context.index(), epochs, files, JSON.valueToTree(extra),
-                size("events.jsonl"), size("metrics.csv"), elapsedSeconds(), false, next));
+                size(EventLog.FILE), size("metrics.csv"), elapsedSeconds(), false, next));
         sequence = next;
         removeFoldersExcept(next);
     }
 
     /** Records that stages {@code 0..index} are complete (their networks are in {@code models/}). */
     void stageCompleted(int index) throws IOException {
-        writeState(new State(trial, index + 1, 0, Map.of(), JSON.createObjectNode(), size("events.jsonl"),
+        writeState(new State(trial, index + 1, 0, Map.of(), JSON.createObjectNode(), size(EventLog.FILE),
                 size("metrics.csv"), elapsedSeconds(), false, sequence));
         removeFoldersExcept(-1);
     }
 
     /** Marks the run as finished; a later {@code resume} has nothing to do. */
     void finished(int stages) throws IOException {
-        writeState(new State(trial, stages, 0, Map.of(), JSON.createObjectNode(), size("events.jsonl"),
+        writeState(new State(trial, stages, 0, Map.of(), JSON.createObjectNode(), size(EventLog.FILE),
                 size("metrics.csv"), elapsedSeconds(), true, sequence));
     }
 

@@ -79,6 +79,22 @@ public final class MetricsRecorder implements LifecycleListener, Closeable {
         remember(event);
     }
 
+    /** One network's last result as {@code summary.json} holds it. */
+    public record NetworkResult(String network, String stage, double accuracy, double errorRate, double loss) {
+    }
+
+    /** Each network's last result from a run folder's {@code summary.json}; none when there is no such file. */
+    public static java.util.List<NetworkResult> summary(Path folder) throws IOException {
+        Path file = folder.resolve("summary.json");
+        java.util.List<NetworkResult> out = new java.util.ArrayList<>();
+        if (Files.isRegularFile(file)) {
+            new ObjectMapper().readTree(file.toFile()).path("networks").fields().forEachRemaining(e -> out.add(
+                    new NetworkResult(e.getKey(), e.getValue().path("stage").asText(), e.getValue().path("accuracy").asDouble(),
+                            e.getValue().path("error_rate").asDouble(), e.getValue().path("loss").asDouble())));
+        }
+        return out;
+    }
+
     /** Keeps each network's last result (epoch end or evaluation) for summary.json. */
     private void remember(LifecycleEvent event) {
         if (event instanceof EpochEndedEvent e) {

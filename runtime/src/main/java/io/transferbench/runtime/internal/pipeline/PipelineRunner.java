@@ -13,8 +13,11 @@ import io.transferbench.runtime.internal.descriptor.DescriptorValidator;
 import io.transferbench.runtime.internal.descriptor.PipelineDescriptor;
 import io.transferbench.runtime.internal.descriptor.ResolvedComponent;
 import io.transferbench.runtime.internal.descriptor.Section;
+import io.transferbench.runtime.internal.events.EventLog;
 import io.transferbench.runtime.internal.events.EventPublisher;
 import io.transferbench.runtime.internal.events.ListenerFailure;
+import io.transferbench.runtime.internal.plugins.DiscoveredComponent;
+import io.transferbench.runtime.internal.report.ComponentsFile;
 import jakarta.inject.Inject;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -79,7 +82,7 @@ public final class PipelineRunner {
         Path folder = createRunFolder(d);
         YAML.writeValue(folder.resolve("descriptor.yaml").toFile(), DescriptorValidator.resolved(d));
         List<StageTypes.ResolvedStage<?>> stages = stageTypes.resolve(d);
-        writeComponents(StageTypes.componentUses(d, stages), folder.resolve("components.json"));
+        writeComponents(StageTypes.componentUses(d, stages), folder);
         return execute(d, stages, folder, tasks, Checkpoints.fresh(folder, d.trial()));
     }
 
@@ -103,13 +106,13 @@ public final class PipelineRunner {
         EventPublisher publisher = new EventPublisher();
         Optional<String> failure = Optional.empty();
         RunState state = new RunState(tasks);
-        try (EventRecorder recorder = new EventRecorder(folder.resolve("events.jsonl"), clock);
+        try (EventRecorder recorder = new EventRecorder(folder.resolve(EventLog.FILE), clock);
              MetricsRecorder metrics = checkpoints.resumed() ? MetricsRecorder.resume(folder) : new MetricsRecorder(folder)) {
             publisher.register(recorder);
             publisher.register(metrics);
             observers.forEach(publisher::register);
             for (ResolvedComponent listener : d.root().components("listeners")) {
-                publisher.register((LifecycleListener) listener.create());
+                publisher.register(listener.create(LifecycleListener.class));
             }
             String runId = folder.getFileName().toString();
             if (!checkpoints.resumed()) {
@@ -190,23 +193,16 @@ public final class PipelineRunner {
     }
 
     /** Which component (id, version, module, JAR, parameters) each stage used: the report shows it. */
-    private static void writeComponents(List<StageTypes.ComponentUse> uses, Path file) throws IOException {
-        List<Map<String, Object>> list = new ArrayList<>();
+    private static void writeComponents(List<StageTypes.ComponentUse> uses, Path folder) throws IOException {
+        List<ComponentsFile.Entry> entries = new ArrayList<>();
         for (StageTypes.ComponentUse use : uses) {
-            io.transferbench.runtime.internal.plugins.DiscoveredComponent c = use.component().component();
-            Map<String, Object> entry = new java.util.LinkedHashMap<>();
-            entry.put("stage", use.stage());
-            entry.put("key", use.key());
-            entry.put("kind", c.kind().displayName());
-            entry.put("id", c.id());
-            entry.put("version", c.source().version().orElse(""));
-            entry.put("module", c.source().module().orElse(""));
-            entry.put("source", c.source().location().getFileName() == null ? c.source().location().toString()
-                    : c.source().location().getFileName().toString());
-            entry.put("parameters", new TreeMap<>(use.component().parameters().values()));
-            list.add(entry);
+            DiscoveredComponent c = use.component().component();
+            Path jar = c.source().location().getFileName() == null ? c.source().location() : c.source().location().getFileName();
+            entries.add(new ComponentsFile.Entry(use.stage(), use.key(), c.kind().displayName(), c.id(),
+                    c.source().version().orElse(""), c.source().module().orElse(""), jar.toString(),
+                    use.component().parameters().values()));
         }
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), list);
+        ComponentsFile.write(folder, entries);
     }
 
     private Path createRunFolder(PipelineDescriptor d) throws IOException {

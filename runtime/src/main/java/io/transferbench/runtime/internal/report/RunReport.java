@@ -1,6 +1,5 @@
 package io.transferbench.runtime.internal.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.transferbench.api.event.EpochEndedEvent;
 import io.transferbench.api.event.FiltersTransferredEvent;
@@ -121,7 +120,7 @@ public final class RunReport {
             }
             filtersMoved(b, stage);
         }
-        components(b, folder.resolve("components.json"));
+        components(b, folder);
         Path descriptor = folder.resolve("descriptor.yaml");
         if (Files.isRegularFile(descriptor)) {
             b.append("<h2>Resolved descriptor</h2>\n<pre>").append(Html.escape(Files.readString(descriptor)))
@@ -228,21 +227,18 @@ public final class RunReport {
         b.append(Charts.img(chart, stage.name() + " filters received per conv layer"));
     }
 
-    private static void components(StringBuilder b, Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            return;
-        }
-        JsonNode list = JSON.readTree(file.toFile());
-        if (!list.isArray() || list.isEmpty()) {
+    private static void components(StringBuilder b, Path folder) throws IOException {
+        List<ComponentsFile.Entry> entries = ComponentsFile.read(folder);
+        if (entries.isEmpty()) {
             return;
         }
         b.append("<h2>Components</h2>\n<table><tr><th>stage</th><th>key</th><th>kind</th><th>id</th><th>parameters</th>"
                 + "<th>version</th><th>module</th><th>JAR</th></tr>\n");
-        for (JsonNode c : list) {
+        for (ComponentsFile.Entry c : entries) {
             b.append("<tr>");
-            for (String field : new String[] {"stage", "key", "kind", "id", "parameters", "version", "module", "source"}) {
-                JsonNode v = c.path(field);
-                b.append("<td>").append(Html.escape(v.isObject() ? v.toString() : v.asText())).append("</td>");
+            for (String cell : new String[] {c.stage(), c.key(), c.kind(), c.id(), JSON.valueToTree(c.parameters()).toString(),
+                    c.version(), c.module(), c.source()}) {
+                b.append("<td>").append(Html.escape(cell)).append("</td>");
             }
             b.append("</tr>\n");
         }
