@@ -5,7 +5,9 @@ import io.transferbench.runtime.internal.data.TaskData;
 import io.transferbench.runtime.internal.descriptor.DescriptorException;
 import io.transferbench.runtime.internal.descriptor.DescriptorValidator;
 import io.transferbench.runtime.internal.descriptor.PipelineDescriptor;
+import io.transferbench.api.event.RunResumedEvent;
 import io.transferbench.runtime.internal.pipeline.PipelineRunner;
+import io.transferbench.runtime.internal.pipeline.RunFolderException;
 import io.transferbench.runtime.internal.pipeline.RunOutcome;
 import io.transferbench.runtime.internal.pipeline.TaskLoader;
 import picocli.CommandLine.Command;
@@ -30,11 +32,16 @@ final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path descriptorFile = runFolder.resolve("descriptor.yaml");
-        if (!Files.isRegularFile(descriptorFile) || !Files.isRegularFile(runFolder.resolve("checkpoints/state.json"))) {
-            root.err().println("error: " + runFolder + " is not a run folder with a checkpoint: expected "
-                    + descriptorFile + " and " + runFolder.resolve("checkpoints/state.json")
-                    + " (a run writes both as it starts)");
+        Path descriptorFile = runFolder.resolve(PipelineRunner.DESCRIPTOR);
+        if (!Files.isRegularFile(descriptorFile)) {
+            root.err().println("error: " + runFolder + " is not a run folder: expected " + descriptorFile
+                    + " (a run writes it first, as it starts)");
+            return TransferbenchCommand.BAD_INPUT;
+        }
+        try {
+            PipelineRunner.checkResumable(runFolder);
+        } catch (IOException e) {
+            root.err().println("error: cannot resume " + runFolder + ": " + e.getMessage());
             return TransferbenchCommand.BAD_INPUT;
         }
         PipelineDescriptor d;
@@ -47,6 +54,14 @@ final class ResumeCommand implements Callable<Integer> {
         if (!root.quiet) {
             runner.addObserver(new Progress(root.out(), System.console() != null, root.verbose));
         }
+        runner.addObserver(event -> {
+            if (event instanceof RunResumedEvent r) {
+                root.out().println(r.stage().isEmpty() ? "resuming " + runFolder + ": every stage had completed"
+                        : "resuming " + runFolder + " at stage '" + r.stage() + "' (stage " + (r.index() + 1) + ")"
+                        + (r.epoch() == 0 ? ", from its start" : ", after epoch " + r.epoch() + ", networks "
+                        + String.join(", ", r.networks()) + " restored from the checkpoint"));
+            }
+        });
         Map<String, TaskData> tasks;
         try {
             tasks = new TaskLoader(new DatasetLoader()).loadAll(d);
@@ -56,8 +71,14 @@ final class ResumeCommand implements Callable<Integer> {
         }
         try {
             RunOutcome outcome = runner.resume(d, runFolder, tasks);
+            if (outcome.finishedBefore()) {
+                root.out().println("already finished: " + runFolder + " (nothing to resume)");
+            }
             RunCommand.report(root, outcome);
             return outcome.succeeded() ? TransferbenchCommand.OK : TransferbenchCommand.FAILED;
+        } catch (RunFolderException e) {
+            root.err().println("error: cannot resume " + runFolder + ": " + e.getMessage());
+            return TransferbenchCommand.BAD_INPUT;
         } catch (IOException e) {
             root.err().println("error: cannot resume " + runFolder + ": " + e.getMessage());
             return TransferbenchCommand.FAILED;

@@ -86,6 +86,10 @@ public final class TransferbenchCommand implements Runnable {
     ComponentRegistry registry() {
         if (registry == null) {
             if (verbose) {
+                // the console layout prints stack traces only with this property; reread the configuration
+                System.setProperty("transferbench.traces", "full");
+                ((org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false))
+                        .reconfigure();
                 Configurator.setRootLevel(Level.DEBUG);
             }
             registry = new PluginLoader().load(Optional.of(pluginsDir()), true);

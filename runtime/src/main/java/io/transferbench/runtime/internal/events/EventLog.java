@@ -14,6 +14,7 @@ import io.transferbench.api.event.LifecycleEvent;
 import io.transferbench.api.event.NetworkEvaluatedEvent;
 import io.transferbench.api.event.PruningStepCompletedEvent;
 import io.transferbench.api.event.RunFinishedEvent;
+import io.transferbench.api.event.RunResumedEvent;
 import io.transferbench.api.event.RunStartedEvent;
 import io.transferbench.api.event.ScheduleAdjustedEvent;
 import io.transferbench.api.event.ScheduleInitializedEvent;
@@ -49,7 +50,7 @@ public final class EventLog {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private static final Map<String, Class<? extends LifecycleEvent>> TYPES = byType(RunStartedEvent.class,
-            RunFinishedEvent.class, StageStartedEvent.class, StageFinishedEvent.class, EpochStartedEvent.class,
+            RunResumedEvent.class, RunFinishedEvent.class, StageStartedEvent.class, StageFinishedEvent.class, EpochStartedEvent.class,
             EpochEndedEvent.class, NetworkEvaluatedEvent.class, ScheduleInitializedEvent.class,
             TransferPointReachedEvent.class, FiltersTransferredEvent.class, ScheduleAdjustedEvent.class,
             PruningStepCompletedEvent.class, CompressionStepCompletedEvent.class, CheckpointWrittenEvent.class);

@@ -34,7 +34,12 @@ public final class EventPublisher {
     }
 
     public void register(LifecycleListener listener) {
-        bus.register(new ListenerAdapter(listener));
+        register(listener, listener.getClass().getName());
+    }
+
+    /** Registers a listener under the name failures are reported with (a plugin's component id). */
+    public void register(LifecycleListener listener, String name) {
+        bus.register(new ListenerAdapter(listener, name));
     }
 
     public void publish(LifecycleEvent event) {
@@ -50,20 +55,27 @@ public final class EventPublisher {
 
     private void handleListenerException(Throwable error, SubscriberExceptionContext context) {
         Object subscriber = context.getSubscriber();
-        String listener = subscriber instanceof ListenerAdapter
-                ? ((ListenerAdapter) subscriber).listener.getClass().getName() : subscriber.getClass().getName();
+        String listener = subscriber instanceof ListenerAdapter adapter ? adapter.name : subscriber.getClass().getName();
         String eventType = context.getEvent() instanceof LifecycleEvent
                 ? ((LifecycleEvent) context.getEvent()).type() : context.getEvent().getClass().getSimpleName();
+        boolean first = failures.stream().noneMatch(f -> f.listener().equals(listener));
         failures.add(new ListenerFailure(listener, eventType, error.toString()));
-        LOG.error("Listener {} failed on {} event; the other listeners still get it", listener, eventType, error);
+        if (first) {
+            LOG.error("Listener {} failed on {} event: {}; the other listeners still get it", listener, eventType, error,
+                    error);
+        } else {
+            LOG.debug("Listener {} failed again, on {} event: {}", listener, eventType, error);
+        }
     }
 
     /** Adapts one API listener to Guava's annotation-based subscription. */
     static final class ListenerAdapter {
         private final LifecycleListener listener;
+        private final String name;
 
-        ListenerAdapter(LifecycleListener listener) {
+        ListenerAdapter(LifecycleListener listener, String name) {
             this.listener = listener;
+            this.name = name;
         }
 
         @Subscribe

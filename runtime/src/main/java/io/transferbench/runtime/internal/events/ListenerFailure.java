@@ -1,9 +1,9 @@
 package io.transferbench.runtime.internal.events;
 
-/** A listener threw while handling an event. */
-public record ListenerFailure(String listenerClass, String eventType, String error) {
+/** A listener (named by its component id and JAR, or its class) threw while handling an event. */
+public record ListenerFailure(String listener, String eventType, String error) {
     @Override
     public String toString() {
-        return listenerClass + " failed on " + eventType + ": " + error;
+        return listener + " failed on " + eventType + ": " + error;
     }
 }

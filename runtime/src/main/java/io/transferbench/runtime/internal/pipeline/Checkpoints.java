@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -82,29 +83,116 @@ public final class Checkpoints {
 
     /**
      * Reads a run folder's last checkpoint and cuts {@code events.jsonl} and {@code metrics.csv} back to
-     * what they held then, so epochs run after it are not counted twice when they run again.
+     * what they held then, so epochs run after it are not counted twice when they run again. Everything
+     * is checked before anything is cut: a damaged checkpoint is a {@link RunFolderException} and leaves
+     * the folder as it was. A folder killed before its first checkpoint (no state, no events yet) starts
+     * over in place.
      */
     static Checkpoints resume(Path runFolder) throws IOException {
-        State state = read(runFolder);
+        State state = inspect(runFolder);
+        if (state == null) {
+            return new Checkpoints(runFolder, trialFromName(runFolder), null);
+        }
         truncate(runFolder.resolve(EventLog.FILE), state.eventsBytes());
         truncate(runFolder.resolve("metrics.csv"), state.metricsBytes());
         return new Checkpoints(runFolder, state.trial(), state);
     }
 
-    /** The state of a run folder's last checkpoint; a clear error when there is none. */
+    /**
+     * Checks, without changing anything, that a run folder can be resumed: its state and what it points to.
+     *
+     * @return the state, or null when the run was killed before its first checkpoint and starts over
+     */
+    static State inspect(Path runFolder) throws IOException {
+        Path file = runFolder.resolve(FOLDER).resolve(STATE);
+        if (!Files.exists(file)) {
+            Path events = runFolder.resolve(EventLog.FILE);
+            if (Files.exists(events) && Files.size(events) > 0) {
+                throw new RunFolderException(file + " is missing, but " + events + " holds " + Files.size(events)
+                        + " bytes of events: the checkpoint state was removed, so where to continue is unknown. Nothing "
+                        + "was changed; restore the file, or run the pipeline again with 'transferbench run'.");
+            }
+            return null;
+        }
+        State state = read(runFolder);
+        check(runFolder, state);
+        return state;
+    }
+
+    /** The trial a run folder is for, from its name ({@code ...-trial-3}); 1 when it has none. */
+    private static int trialFromName(Path runFolder) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("-trial-(\\d+)(-\\d+)?$")
+                .matcher(runFolder.getFileName().toString());
+        return m.find() ? Integer.parseInt(m.group(1)) : 1;
+    }
+
+    /** The state of a run folder's last checkpoint, every field checked; the error names the file and field. */
     static State read(Path runFolder) throws IOException {
         Path file = runFolder.resolve(FOLDER).resolve(STATE);
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(file + " does not exist: " + runFolder + " is not a run folder of this version,"
-                    + " or it was interrupted before its first checkpoint");
+        String what = " Nothing was changed; restore the file, or run the pipeline again with 'transferbench run'.";
+        JsonNode n;
+        try {
+            n = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new RunFolderException(file + ": not readable as JSON (" + e.getMessage().lines().findFirst().orElse("")
+                    + "): the checkpoint state is damaged." + what);
         }
-        JsonNode n = JSON.readTree(file.toFile());
+        if (n == null || !n.isObject()) {
+            throw new RunFolderException(file + ": " + (n == null || n.isMissingNode() ? "empty" : "not a JSON object")
+                    + ": the checkpoint state is damaged." + what);
+        }
+        for (String field : new String[] {"trial", "completedStages", "epochs", "eventsBytes", "metricsBytes", "sequence"}) {
+            if (!n.path(field).canConvertToLong() || !n.path(field).isIntegralNumber() || n.path(field).asLong() < 0) {
+                throw new RunFolderException(file + ": field '" + field + "' is " + (n.has(field) ? n.get(field) : "missing")
+                        + ", expected a whole number >= 0: the checkpoint state is damaged." + what);
+            }
+        }
+        if (!n.path("finished").isBoolean() || !n.path("networks").isObject() || !n.path("elapsedSeconds").isNumber()) {
+            throw new RunFolderException(file + ": fields 'finished' (true or false), 'networks' (an object) and "
+                    + "'elapsedSeconds' (a number) are required: the checkpoint state is damaged." + what);
+        }
         Map<String, String> networks = new LinkedHashMap<>();
         n.path("networks").fields().forEachRemaining(e -> networks.put(e.getKey(), e.getValue().asText()));
-        return new State(n.path("trial").asInt(1), n.path("completedStages").asInt(),
+        return new State(Math.max(1, n.path("trial").asInt()), n.path("completedStages").asInt(),
                 n.path("epochs").asInt(), networks, n.path("extra"), n.path("eventsBytes").asLong(),
                 n.path("metricsBytes").asLong(), n.path("elapsedSeconds").asDouble(), n.path("finished").asBoolean(),
                 n.path("sequence").asInt());
+    }
+
+    /** What the state points to must be there and whole: the logs at least as long, the networks readable. */
+    private static void check(Path runFolder, State state) throws IOException {
+        String what = " Nothing was changed.";
+        for (Map.Entry<String, Long> f : Map.of(EventLog.FILE, state.eventsBytes(), "metrics.csv", state.metricsBytes())
+                .entrySet()) {
+            Path p = runFolder.resolve(f.getKey());
+            long size = Files.exists(p) ? Files.size(p) : 0;
+            if (size < f.getValue()) {
+                throw new RunFolderException(p + " holds " + size + " bytes, but the checkpoint was taken when it held "
+                        + f.getValue() + ": the file was cut or replaced after the checkpoint, so the run cannot continue "
+                        + "from it." + what);
+            }
+        }
+        if (state.epochs() == 0) {
+            return;
+        }
+        Path dir = runFolder.resolve(FOLDER).resolve(String.valueOf(state.sequence()));
+        for (Map.Entry<String, String> network : state.networks().entrySet()) {
+            Path model = dir.resolve(network.getValue());
+            if (!Files.isRegularFile(model)) {
+                throw new RunFolderException(model + " is missing: the checkpoint of network '" + network.getKey()
+                        + "' after epoch " + state.epochs() + " is gone." + what);
+            }
+            try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(model.toFile())) {
+                if (zip.getEntry("configuration.json") == null || zip.getEntry("coefficients.bin") == null) {
+                    throw new RunFolderException(model + " is not a DL4J model (no configuration.json or "
+                            + "coefficients.bin): the checkpoint of network '" + network.getKey() + "' is damaged." + what);
+                }
+            } catch (java.util.zip.ZipException e) {
+                throw new RunFolderException(model + " is damaged (" + e.getMessage() + "; truncated?): the checkpoint "
+                        + "of network '" + network.getKey() + "' after epoch " + state.epochs() + " cannot be read."
+                        + what);
+            }
+        }
     }
 
     private static void truncate(Path file, long bytes) throws IOException {
@@ -127,8 +215,19 @@ public final class Checkpoints {
         return resumeFrom == null ? 0 : resumeFrom.completedStages();
     }
 
+    /** Whether the run had logged anything before this checkpoint: then it continues, else it starts. */
     boolean resumed() {
-        return resumeFrom != null;
+        return resumeFrom != null && resumeFrom.eventsBytes() > 0;
+    }
+
+    /** Epochs of the stage in progress already done at the checkpoint (0 between stages). */
+    int epochsDone() {
+        return resumeFrom == null ? 0 : resumeFrom.epochs();
+    }
+
+    /** The networks the checkpoint restores, by name (none between stages). */
+    List<String> restoredNetworks() {
+        return resumeFrom == null || resumeFrom.epochs() == 0 ? List.of() : List.copyOf(resumeFrom.networks().keySet());
     }
 
     boolean finished() {

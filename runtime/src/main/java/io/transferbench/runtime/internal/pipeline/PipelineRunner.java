@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.transferbench.api.event.LifecycleListener;
 import io.transferbench.api.event.RunFinishedEvent;
+import io.transferbench.api.event.RunResumedEvent;
 import io.transferbench.api.event.RunStartedEvent;
 import io.transferbench.api.event.StageFinishedEvent;
 import io.transferbench.api.event.StageStartedEvent;
@@ -25,6 +26,7 @@ import org.apache.logging.log4j.Logger;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -42,6 +44,8 @@ import java.util.TreeMap;
 public final class PipelineRunner {
 
     private static final Logger LOG = LogManager.getLogger(PipelineRunner.class);
+    /** The resolved descriptor's file in a run folder. */
+    public static final String DESCRIPTOR = "descriptor.yaml";
     private static final DateTimeFormatter FOLDER_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
@@ -80,10 +84,20 @@ public final class PipelineRunner {
 
     private RunOutcome runTrial(PipelineDescriptor d, Map<String, TaskData> tasks) throws IOException {
         Path folder = createRunFolder(d);
-        YAML.writeValue(folder.resolve("descriptor.yaml").toFile(), DescriptorValidator.resolved(d));
+        Path descriptorFile = folder.resolve(DESCRIPTOR);
+        Path temp = folder.resolve(DESCRIPTOR + ".tmp");
+        YAML.writeValue(temp.toFile(), DescriptorValidator.resolved(d));
+        Files.move(temp, descriptorFile, StandardCopyOption.ATOMIC_MOVE);
         List<StageTypes.ResolvedStage<?>> stages = stageTypes.resolve(d);
         writeComponents(StageTypes.componentUses(d, stages), folder);
-        return execute(d, stages, folder, tasks, Checkpoints.fresh(folder, d.trial()));
+        Checkpoints checkpoints = Checkpoints.fresh(folder, d.trial());
+        checkpoints.stageCompleted(-1); // from here on a killed run resumes, from the start if nothing was logged
+        return execute(d, stages, folder, tasks, checkpoints);
+    }
+
+    /** Checks, changing nothing, that a run folder's checkpoint is whole; the error names what is not. */
+    public static void checkResumable(Path folder) throws IOException {
+        Checkpoints.inspect(folder);
     }
 
     /**
@@ -95,7 +109,10 @@ public final class PipelineRunner {
     public RunOutcome resume(PipelineDescriptor descriptor, Path folder, Map<String, TaskData> tasks) throws IOException {
         Checkpoints checkpoints = Checkpoints.resume(folder);
         if (checkpoints.finished()) {
-            return new RunOutcome(folder, true, List.of(), Optional.empty());
+            if (!Files.isRegularFile(folder.resolve("report.html"))) {
+                writeReport(folder); // killed while the report was written
+            }
+            return new RunOutcome(folder, true, List.of(), Optional.empty(), true);
         }
         PipelineDescriptor d = descriptor.forTrial(checkpoints.trial());
         return execute(d, stageTypes.resolve(d), folder, tasks, checkpoints);
@@ -106,20 +123,24 @@ public final class PipelineRunner {
         EventPublisher publisher = new EventPublisher();
         Optional<String> failure = Optional.empty();
         RunState state = new RunState(tasks);
-        try (EventRecorder recorder = new EventRecorder(folder.resolve(EventLog.FILE), clock);
+        try (RunLog log = new RunLog(folder);
+             EventRecorder recorder = new EventRecorder(folder.resolve(EventLog.FILE), clock);
              MetricsRecorder metrics = checkpoints.resumed() ? MetricsRecorder.resume(folder) : new MetricsRecorder(folder)) {
             publisher.register(recorder);
             publisher.register(metrics);
             observers.forEach(publisher::register);
             for (ResolvedComponent listener : d.root().components("listeners")) {
-                publisher.register(listener.create(LifecycleListener.class));
+                publisher.register(listener.create(LifecycleListener.class), "listener '" + listener.id() + "' from "
+                        + listener.component().source().describe());
             }
             String runId = folder.getFileName().toString();
             if (!checkpoints.resumed()) {
                 publisher.publish(new RunStartedEvent(runId, d.name(), d.effectiveSeed(), d.trial()));
                 checkpoints.stageCompleted(-1);
             } else {
-                LOG.info("Resuming {} at stage {}", folder, checkpoints.completedStages() + 1);
+                int next = checkpoints.completedStages();
+                publisher.publish(new RunResumedEvent(runId, next < stages.size() ? stages.get(next).name() : "", next,
+                        checkpoints.epochsDone(), checkpoints.restoredNetworks()));
             }
             for (int i = checkpoints.completedStages(); i < stages.size() && failure.isEmpty(); i++) {
                 StageTypes.ResolvedStage<?> stage = stages.get(i);
@@ -134,7 +155,7 @@ public final class PipelineRunner {
                 try {
                     stage.run(new StageContext(d, name, i, folder, publisher, state, checkpoints));
                 } catch (Exception e) {
-                    LOG.error("Stage {} failed", name, e);
+                    LOG.error("Stage {} failed: {}", name, e.toString(), e);
                     stageFailure = Optional.of(e.toString());
                     failure = Optional.of("stage '" + name + "' failed: " + e);
                 }
@@ -162,7 +183,7 @@ public final class PipelineRunner {
         } finally {
             writeReport(folder);
         }
-        return new RunOutcome(folder, failure.isEmpty(), publisher.failures(), failure);
+        return new RunOutcome(folder, failure.isEmpty(), publisher.failures(), failure, false);
     }
 
     /** A stage's resolved settings as its StageStarted event carries them: nested keys joined by dots. */

@@ -38,7 +38,7 @@ class EventPublisherTest {
         assertEquals(List.of(event, event), after);
         assertEquals(2, publisher.failures().size());
         ListenerFailure failure = publisher.failures().get(0);
-        assertEquals(ThrowingListener.class.getName(), failure.listenerClass());
+        assertEquals(ThrowingListener.class.getName(), failure.listener());
         assertEquals("StageStarted", failure.eventType());
         assertTrue(failure.error().contains("disk full"), failure.error());
     }

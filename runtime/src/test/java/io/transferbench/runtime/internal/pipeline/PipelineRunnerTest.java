@@ -141,8 +141,10 @@ class PipelineRunnerTest {
                 .run(descriptor("listeners: [failing]"), java.util.Map.of()).get(0);
         assertFalse(outcome.succeeded());
         assertEquals(2, outcome.listenerFailures().size());
-        assertTrue(outcome.failure().orElseThrow().contains(FailingListenerFactory.Failing.class.getName()),
+        assertTrue(outcome.failure().orElseThrow().contains("listener 'failing' from test.jar"),
                 outcome.failure().orElseThrow());
+        assertTrue(Files.readString(outcome.runFolder().resolve("log.txt")).contains("\tat "),
+                "the trace is in the run's log.txt");
         long recorded = Files.readAllLines(outcome.runFolder().resolve("events.jsonl")).size();
         assertEquals(8, recorded, "the recorder still got every event");
     }

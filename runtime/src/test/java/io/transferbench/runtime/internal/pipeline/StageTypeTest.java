@@ -81,7 +81,19 @@ class StageTypeTest {
                 context.publish(new EpochEndedEvent(context.stageName(), s.network(), step, s.to(), 1.0 / step,
                         sum / 100.0, 100 - sum, 1.0 / step, 0));
                 if (step % s.every() == 0 && step < s.to()) {
-                    context.checkpoints().write(context, step, Map.of(), Map.of("sum", sum));
+                    context.checkpoints().write(context, step, Map.of(s.network(), CountStage::writeModel),
+                            Map.of("sum", sum));
+                }
+            }
+        }
+
+        /** A file shaped like a DL4J model (the entries resume checks for), standing in for a network. */
+        static void writeModel(Path file) throws java.io.IOException {
+            try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+                for (String entry : new String[] {"configuration.json", "coefficients.bin"}) {
+                    zip.putNextEntry(new java.util.zip.ZipEntry(entry));
+                    zip.write(new byte[64]);
+                    zip.closeEntry();
                 }
             }
         }
@@ -150,6 +162,8 @@ class StageTypeTest {
         // the same events as the run that was never interrupted (times and durations aside)
         assertEquals(comparable(straight.runFolder()), comparable(resumed.runFolder()));
         List<LifecycleEvent> events = EventLog.events(resumed.runFolder().resolve(EventLog.FILE));
+        assertEquals(List.of(new io.transferbench.api.event.RunResumedEvent(resumed.runFolder().getFileName().toString(),
+                "counter", 0, 4, List.of("a"))), EventLog.of(events, io.transferbench.api.event.RunResumedEvent.class).toList());
         assertEquals(7, EventLog.of(events, EpochEndedEvent.class).count());
         assertEquals(28 / 100.0, EventLog.of(events, EpochEndedEvent.class).reduce((a, b) -> b).orElseThrow().accuracy(),
                 1e-12, "1 + 2 + ... + 7, the sum carried over the checkpoint");
@@ -167,6 +181,7 @@ class StageTypeTest {
     /** A run's events without what differs between two runs of the same numbers: times and durations. */
     private static List<String> comparable(Path run) throws Exception {
         return EventLog.events(run.resolve(EventLog.FILE)).stream()
+                .filter(e -> !(e instanceof io.transferbench.api.event.RunResumedEvent))
                 .map(e -> e instanceof StageFinishedEvent f ? StageFinishedEvent.succeeded(f.stage(), f.stageType(),
                         f.index(), 0) : e instanceof RunFinishedEvent r ? new RunFinishedEvent("", r.succeeded(), 0)
                         : e instanceof io.transferbench.api.event.RunStartedEvent s
