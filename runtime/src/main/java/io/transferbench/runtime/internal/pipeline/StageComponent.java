@@ -5,8 +5,8 @@ import io.transferbench.runtime.internal.descriptor.Seeds;
 
 /**
  * A component a stage names, resolved from the descriptor and typed; instances are created from it.
- * Its seed comes from the stage's name and the key (not the stage's position), and each network gets
- * its own stream: {@link #createFor}.
+ * Its seed comes from the stage's name and the key (not the stage's position), and each network (and,
+ * in stages that checkpoint between uses, each point) gets its own stream: {@link #createFor}.
  *
  * @param stage the stage's name
  * @param key   the descriptor key that names it, e.g. {@code frequency.rule}
@@ -25,5 +25,13 @@ public record StageComponent<T>(String stage, String key, ResolvedComponent reso
     /** An instance for one network of the stage, with a random stream of its own. */
     public T createFor(String network) {
         return type.cast(resolved.create(Seeds.derive(seed, network)));
+    }
+
+    /**
+     * An instance for one network at one point of the stage (an epoch): its stream depends on nothing
+     * else, so a run resumed from a checkpoint draws the same numbers as one never interrupted.
+     */
+    public T createFor(String network, int point) {
+        return type.cast(resolved.create(Seeds.derive(Seeds.derive(seed, network), point)));
     }
 }

@@ -151,7 +151,7 @@ public final class OnlineTransferStage implements StageType<OnlineTransferStage.
         return Optional.of(OnlineTransferStage::schedules);
     }
 
-    /** One network of the stage with what it trains on, its schedule and its own component instances. */
+    /** One network of the stage with what it trains on and its schedule. */
     private static final class Member {
         final String name;
         final TaskData task;
@@ -159,8 +159,6 @@ public final class OnlineTransferStage implements StageType<OnlineTransferStage.
         final Batches eval;
         final long seed;
         final TransferSchedule schedule;
-        ImportanceMetric metric;
-        TransferPolicy policy;
         MultiLayerNetwork net;
         Evaluation last;
 
@@ -190,10 +188,6 @@ public final class OnlineTransferStage implements StageType<OnlineTransferStage.
             Member m = new Member(n.name(), task, new Batches(task.train(), TrainingLoop.augment(context, n.task())),
                     new Batches(task.eval(), false), TrainingLoop.networkSeed(context.seed(), n.name()),
                     schedule(s, n.name(), settings.epochs()));
-            if (s.transfer()) {
-                m.metric = s.importance().createFor(n.name());
-                m.policy = s.policy().createFor(n.name());
-            }
             if (resume.isPresent()) {
                 m.net = Networks.layerList(Networks.restore(resume.get().networks().get(n.name())), n.name(), "online transfer");
                 JsonNode state = resume.get().extra().path("schedules").path(n.name());
@@ -220,7 +214,7 @@ public final class OnlineTransferStage implements StageType<OnlineTransferStage.
                 m.last = TrainingLoop.epoch(context, m.name, m.net, m.train, m.eval, settings, epoch, m.seed);
             }
             if (s.transfer()) {
-                transfers(context, members, epoch, s.sender());
+                transfers(context, members, epoch, s);
             }
             if (every > 0 && epoch % every == 0 && epoch < settings.epochs()) {
                 checkpoint(context, members, epoch);
@@ -238,8 +232,8 @@ public final class OnlineTransferStage implements StageType<OnlineTransferStage.
     }
 
     private static TransferSchedule.Adjuster adjuster(ScheduleValue value, String network) {
-        return new TransferSchedule.Adjuster(value.rule().id(), value.rule().createFor(network), value.rounding(),
-                value.min(), value.max());
+        java.util.function.IntFunction<AdjustmentRule> ruleAt = epoch -> value.rule().createFor(network, epoch);
+        return new TransferSchedule.Adjuster(value.rule().id(), ruleAt, value.rounding(), value.min(), value.max());
     }
 
     private static void requireSameConvLayers(List<Member> members) {
@@ -254,7 +248,8 @@ public final class OnlineTransferStage implements StageType<OnlineTransferStage.
         }
     }
 
-    private static void transfers(StageContext context, List<Member> members, int epoch, Sender senderRule) {
+    private static void transfers(StageContext context, List<Member> members, int epoch, Settings s) {
+        Sender senderRule = s.sender();
         List<Member> receivers = members.stream().filter(m -> m.schedule.isTransferPoint(epoch)).toList();
         if (receivers.isEmpty()) {
             return;
@@ -263,9 +258,9 @@ public final class OnlineTransferStage implements StageType<OnlineTransferStage.
         Map<Member, Member> senders = new LinkedHashMap<>();
         receivers.forEach(r -> senders.put(r, sender(members, r, senderRule)));
         Map<String, MultiLayerNetwork> before = new LinkedHashMap<>();
-        for (Member s : senders.values()) {
+        for (Member m : senders.values()) {
             // only a sender that also receives this epoch changes before it sends: keep its state as it was
-            before.computeIfAbsent(s.name, k -> receivers.contains(s) ? s.net.clone() : s.net);
+            before.computeIfAbsent(m.name, k -> receivers.contains(m) ? m.net.clone() : m.net);
         }
         for (Member receiver : receivers) {
             Member sender = senders.get(receiver);
@@ -273,6 +268,10 @@ public final class OnlineTransferStage implements StageType<OnlineTransferStage.
             context.publish(new TransferPointReachedEvent(context.stageName(), receiver.name, sender.name, epoch,
                     receiver.schedule.transfers() + 1, errorRate));
             MultiLayerNetwork from = before.get(sender.name);
+            // instances for this receiver and transfer point: their randomness depends on nothing else, so a
+            // resumed run draws the same numbers
+            ImportanceMetric metric = s.importance().createFor(receiver.name, epoch);
+            TransferPolicy policy = s.policy().createFor(receiver.name, epoch);
             Dl4jNetworkView senderView = sender.view(from);
             Dl4jNetworkView receiverView = receiver.view(receiver.net);
             for (ConvLayerInfo layer : receiverView.convLayers()) {
@@ -280,9 +279,9 @@ public final class OnlineTransferStage implements StageType<OnlineTransferStage.
                 if (k == 0) {
                     continue;
                 }
-                TransferRequest request = new TransferRequest(layer, receiver.metric.score(senderView, layer),
-                        receiver.metric.score(receiverView, layer), k);
-                List<FilterPair> pairs = checked(receiver.policy.choose(request), request);
+                TransferRequest request = new TransferRequest(layer, metric.score(senderView, layer),
+                        metric.score(receiverView, layer), k);
+                List<FilterPair> pairs = checked(policy.choose(request), request);
                 FilterSurgery.copyFilters(from, receiver.net, layer.name(), pairs);
                 context.publish(new FiltersTransferredEvent(context.stageName(), receiver.name, sender.name, epoch,
                         layer.name(), pairs.stream().map(FilterPair::senderFilter).toList(),

@@ -39,7 +39,13 @@ final class TransferSchedule {
     }
 
     /** How one schedule value is adjusted: the rule (with its id for events), rounding and bounds. */
-    record Adjuster(String ruleId, AdjustmentRule rule, Rounding rounding, double min, double max) {
+    record Adjuster(String ruleId, java.util.function.IntFunction<AdjustmentRule> ruleAt, Rounding rounding, double min,
+                    double max) {
+        /** One rule instance for every transfer point. */
+        Adjuster(String ruleId, AdjustmentRule rule, Rounding rounding, double min, double max) {
+            this(ruleId, (java.util.function.IntFunction<AdjustmentRule>) epoch -> rule, rounding, min, max);
+        }
+
         double bound(double value) {
             return Math.max(min, Math.min(max, value));
         }
@@ -131,7 +137,13 @@ final class TransferSchedule {
     }
 
     private Adjustment adjust(ScheduleParameter parameter, Adjuster adjuster, double value, double diff, int epoch) {
-        double raw = adjuster.rule().adjust(new AdjustmentContext(parameter, value, diff, transfers, epoch, totalEpochs));
+        double raw = adjuster.ruleAt().apply(epoch)
+                .adjust(new AdjustmentContext(parameter, value, diff, transfers, epoch, totalEpochs));
+        if (!Double.isFinite(raw)) {
+            throw new IllegalStateException("adjustment rule '" + adjuster.ruleId() + "' returned " + raw + " for the "
+                    + parameter.key() + " at epoch " + epoch + " (value " + value + ", error-rate change " + diff
+                    + "); a rule must return a finite number");
+        }
         double adjusted = adjuster.bound(adjuster.rounding().apply(raw));
         return new Adjustment(parameter, adjuster.ruleId(), value, raw, adjusted, diff);
     }

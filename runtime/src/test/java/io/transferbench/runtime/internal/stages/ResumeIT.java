@@ -95,11 +95,14 @@ class ResumeIT {
                 .map(l -> l.substring(0, l.lastIndexOf(','))).collect(Collectors.toList());
     }
 
-    /** Event types with the fields that identify them, times and durations left out. */
+    /** Event types with the fields that identify them, times and durations left out, the resumption too. */
     private static List<String> events(Path run) throws IOException {
         List<String> out = new ArrayList<>();
         for (String line : Files.readAllLines(run.resolve("events.jsonl"))) {
             JsonNode n = JSON.readTree(line);
+            if (n.path("type").asText().equals("RunResumed")) {
+                continue;
+            }
             out.add(n.path("type").asText() + " " + n.path("stage").asText() + " " + n.path("network").asText()
                     + " " + n.path("epoch").asText());
         }
@@ -120,7 +123,9 @@ class ResumeIT {
         String[] resumed = cli("resume", killedRun.toString());
         assertEquals("0", resumed[0], resumed[1] + resumed[2]);
         assertTrue(resumed[1].contains("finished: " + killedRun), resumed[1]);
-        assertEquals("0", cli("resume", killedRun.toString())[0], "resuming a finished run does nothing");
+        String[] again = cli("resume", killedRun.toString());
+        assertEquals("0", again[0], "resuming a finished run does nothing");
+        assertTrue(again[1].contains("already finished: " + killedRun), again[1]);
 
         Path straightRoot = dir.resolve("straight");
         String[] straight = cli("run", descriptor(data, straightRoot).toString());
@@ -171,7 +176,8 @@ class ResumeIT {
     void aRunKilledDuringOnlineTransferResumesWithItsSchedules() throws Exception {
         Path data = SquaresData.write(dir.resolve("data"));
         String online = "  - {name: online, type: online-transfer, networks: [base, transferred], epochs: 6, batch-size: 32,"
-                + " checkpoint-every: 2, frequency: {initial: 1, rule: rule-1}, ratio: {initial: 20, rule: rule-2}}";
+                + " checkpoint-every: 2, frequency: {initial: 1, rule: rule-1}, ratio: {initial: 20, rule: rule-2},"
+                + " importance: random, policy: random}"; // random components must resume to the same draws
         Path killedRoot = dir.resolve("killed-online");
         killDuring(descriptor(data, killedRoot, online), killedRoot, 2, 2);
         Path killedRun = onlyChild(killedRoot);
@@ -184,8 +190,11 @@ class ResumeIT {
         assertEquals(metricsWithoutTime(straightRun), metricsWithoutTime(killedRun));
         List<String> straightEvents = detailedEvents(straightRun);
         assertTrue(straightEvents.stream().anyMatch(e -> e.startsWith("ScheduleAdjusted")), "the rules were at work");
-        assertEquals(straightEvents, detailedEvents(killedRun),
+        List<String> resumedEvents = detailedEvents(killedRun);
+        assertEquals(1, resumedEvents.stream().filter(e -> e.startsWith("RunResumed ")).count(), "the resumption is logged");
+        assertEquals(straightEvents, resumedEvents.stream().filter(e -> !e.startsWith("RunResumed ")).toList(),
                 "transfers, moved filters and schedule changes equal the uninterrupted run's");
+        assertTrue(resumed[1].contains("at stage 'online' (stage 3), after epoch "), resumed[1]);
     }
 
     /** Events with the fields that matter for transfers, times left out. */
@@ -204,6 +213,6 @@ class ResumeIT {
         Path notARun = Files.createDirectories(dir.resolve("not-a-run"));
         String[] r = cli("resume", notARun.toString());
         assertEquals("2", r[0]);
-        assertTrue(r[2].contains("not a run folder with a checkpoint"), r[2]);
+        assertTrue(r[2].contains("is not a run folder: expected " + notARun.resolve("descriptor.yaml")), r[2]);
     }
 }

@@ -139,4 +139,17 @@ class TransferScheduleTest {
         assertFalse(copy.isTransferPoint(11));
         assertThrows(IllegalStateException.class, () -> copy.transferred(11, 5));
     }
+
+    @Test
+    void aRuleThatAnswersNaNOrInfinityIsNamed() {
+        for (AdjustmentRule broken : List.<AdjustmentRule>of(c -> Double.NaN, c -> Double.POSITIVE_INFINITY)) {
+            TransferSchedule s = schedule(20, 2, 10, NONE, broken, "half-even", "none", 20);
+            s.transferred(2, 30);
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> s.transferred(4, 20));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("adjustment rule 'p-rule' returned ")
+                    && e.getMessage().contains("for the ratio at epoch 4") && e.getMessage().contains("finite number"),
+                    e.getMessage());
+        }
+    }
 }
