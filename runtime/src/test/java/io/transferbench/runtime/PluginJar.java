@@ -33,6 +33,13 @@ public final class PluginJar {
     private final Map<String, byte[]> extraEntries = new LinkedHashMap<>();
     private String moduleInfo;
     private String version;
+    private final List<Path> compileAgainst = new ArrayList<>();
+
+    /** Another JAR the sources compile against (which need not be there when the plugin loads). */
+    public PluginJar compileAgainst(Path jar) {
+        compileAgainst.add(jar);
+        return this;
+    }
 
     /** A source file; {@code className} is fully qualified. */
     public PluginJar source(String className, String code) {
@@ -77,8 +84,11 @@ public final class PluginJar {
             files.add(f.toString());
         }
         if (!files.isEmpty()) {
+            List<Path> path = new ArrayList<>(List.of(apiLocation()));
+            path.addAll(compileAgainst);
             List<String> args = new ArrayList<>(List.of("--release", "17", "-d", classes.toString(),
-                    moduleInfo != null ? "--module-path" : "-classpath", apiLocation().toString()));
+                    moduleInfo != null ? "--module-path" : "-classpath",
+                    String.join(java.io.File.pathSeparator, path.stream().map(Path::toString).toList())));
             args.addAll(files);
             JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
             ByteArrayOutputStream errors = new ByteArrayOutputStream();

@@ -7,6 +7,7 @@ import io.transferbench.api.ParameterSpec;
 import io.transferbench.runtime.internal.plugins.ComponentKind;
 import io.transferbench.runtime.internal.plugins.ComponentRegistry;
 import io.transferbench.runtime.internal.plugins.DiscoveredComponent;
+import io.transferbench.runtime.internal.plugins.PluginCalls;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,9 +59,12 @@ public final class ComponentSchema extends Schema {
             } catch (InvalidParameterException e) {
                 v.problem(locationOf(node, e.parameter()), path + "." + e.parameter(), e.getMessage()
                         .substring(e.location().length() + 2));
-            } catch (RuntimeException e) {
+            } catch (PluginCalls.PluginFailure e) {
+                Throwable cause = e.getCause();
                 v.problem(node.location(), path, "the " + kind.displayName() + " '" + r.id() + "' from "
-                        + r.component().source().location() + " rejected its parameters: " + e);
+                        + r.component().source().location() + (cause instanceof RuntimeException
+                        ? " rejected its parameters: " + cause
+                        : " could not be created: " + cause + " (its JAR, or a library it needs, is incomplete)"));
             }
         });
     }

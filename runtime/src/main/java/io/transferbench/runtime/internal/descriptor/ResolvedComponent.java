@@ -2,6 +2,7 @@ package io.transferbench.runtime.internal.descriptor;
 
 import io.transferbench.api.ComponentParameters;
 import io.transferbench.runtime.internal.plugins.DiscoveredComponent;
+import io.transferbench.runtime.internal.plugins.PluginCalls;
 
 /** A component named in a descriptor, found in the registry, with its validated parameters. */
 public record ResolvedComponent(DiscoveredComponent component, ComponentParameters parameters, Location location) {
@@ -12,16 +13,16 @@ public record ResolvedComponent(DiscoveredComponent component, ComponentParamete
 
     /** Creates the component; the factory's checks already passed during validation. */
     public Object create() {
-        return component.factory().create(parameters);
+        return PluginCalls.call(component, "create()", () -> component.factory().create(parameters));
     }
 
     /** Creates the component as the type its kind promises. */
     public <T> T create(Class<T> type) {
-        return type.cast(create());
+        return PluginCalls.guarded(type, type.cast(create()), component);
     }
 
     /** Creates the component with its randomness seeded by {@code seed}. */
     public Object create(long seed) {
-        return component.factory().create(parameters.withSeed(seed));
+        return PluginCalls.call(component, "create()", () -> component.factory().create(parameters.withSeed(seed)));
     }
 }

@@ -380,10 +380,14 @@ public abstract class Schema {
                 }
             }
             for (Field f : fields.values()) {
+                String child = path.isEmpty() ? f.name() : path + "." + f.name();
                 if (f.required() && !mapping.entries().containsKey(f.name())) {
-                    v.problem(mapping.location(), path.isEmpty() ? f.name() : path + "." + f.name(),
-                            "missing; expected " + f.schema().expected()
-                                    + (f.schema().description().isEmpty() ? "" : " (" + f.schema().description() + ")"));
+                    v.problem(mapping.location(), child, "missing; expected " + f.schema().expected()
+                            + (f.schema().description().isEmpty() ? "" : " (" + f.schema().description() + ")"));
+                } else if (f.schema() instanceof ComponentSchema && f.defaultValue() != null
+                        && !mapping.entries().containsKey(f.name())) {
+                    // a default component must be installed too, or the run would fail when it needs it
+                    f.schema().validate(new YamlNode.Scalar(f.defaultValue(), mapping.location()), child, v);
                 }
             }
             if (v.problems.size() == before) {

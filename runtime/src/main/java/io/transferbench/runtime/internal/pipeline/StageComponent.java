@@ -2,6 +2,7 @@ package io.transferbench.runtime.internal.pipeline;
 
 import io.transferbench.runtime.internal.descriptor.ResolvedComponent;
 import io.transferbench.runtime.internal.descriptor.Seeds;
+import io.transferbench.runtime.internal.plugins.PluginCalls;
 
 /**
  * A component a stage names, resolved from the descriptor and typed; instances are created from it.
@@ -19,12 +20,12 @@ public record StageComponent<T>(String stage, String key, ResolvedComponent reso
 
     /** An instance for the whole stage. */
     public T create() {
-        return type.cast(resolved.create(seed));
+        return PluginCalls.guarded(type, type.cast(resolved.create(seed)), resolved.component());
     }
 
     /** An instance for one network of the stage, with a random stream of its own. */
     public T createFor(String network) {
-        return type.cast(resolved.create(Seeds.derive(seed, network)));
+        return PluginCalls.guarded(type, type.cast(resolved.create(Seeds.derive(seed, network))), resolved.component());
     }
 
     /**
@@ -32,6 +33,7 @@ public record StageComponent<T>(String stage, String key, ResolvedComponent reso
      * else, so a run resumed from a checkpoint draws the same numbers as one never interrupted.
      */
     public T createFor(String network, int point) {
-        return type.cast(resolved.create(Seeds.derive(Seeds.derive(seed, network), point)));
+        return PluginCalls.guarded(type, type.cast(resolved.create(Seeds.derive(Seeds.derive(seed, network), point))),
+                resolved.component());
     }
 }

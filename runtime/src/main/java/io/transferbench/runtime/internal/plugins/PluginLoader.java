@@ -1,6 +1,7 @@
 package io.transferbench.runtime.internal.plugins;
 
 import io.transferbench.api.ComponentFactory;
+import io.transferbench.api.ParameterSpec;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -160,12 +161,41 @@ public final class PluginLoader {
                 return;
             }
         }
+        int before = found.size();
+        int problemsBefore = problems.size();
         try {
             loadAsLayer(entry, jars, found, problems);
         } catch (FindException | ResolutionException | java.lang.LayerInstantiationException e) {
+            Optional<String> explicit = explicitModule(jars);
+            if (explicit.isPresent() && !(e instanceof java.lang.LayerInstantiationException && parentLayer == null)) {
+                // a JAR that declares itself a module means it: loading it without its requirements would fail later
+                problems.add(new PluginProblem(entry, "rejected: module " + explicit.get() + " cannot be resolved: "
+                        + e.getMessage() + "; add the missing module to this plugin's folder, or rebuild the plugin"));
+                return;
+            }
             LOG.info("{} cannot be loaded as modules ({}); loading it with a class loader instead", entry, e.getMessage());
             loadWithClassLoader(entry, jars, found, problems);
         }
+        if (found.size() == before && problems.size() == problemsBefore) {
+            problems.add(new PluginProblem(entry, "contributes no component: it provides none of the component services "
+                    + "(in module-info 'provides' or META-INF/services)"));
+        }
+    }
+
+    /** The name of the first JAR that declares an explicit module (has a module-info), if any. */
+    private static Optional<String> explicitModule(List<Path> jars) {
+        for (Path jar : jars) {
+            try {
+                Optional<String> name = ModuleFinder.of(jar).findAll().stream().map(ModuleReference::descriptor)
+                        .filter(d -> !d.isAutomatic()).map(java.lang.module.ModuleDescriptor::name).findFirst();
+                if (name.isPresent()) {
+                    return name;
+                }
+            } catch (FindException e) {
+                // not readable as a module at all: the class loader may still take it
+            }
+        }
+        return Optional.empty();
     }
 
     private static Optional<String> bundledForbiddenPackage(Path jar, List<PluginProblem> problems) {
@@ -283,7 +313,7 @@ public final class PluginLoader {
         String id;
         try {
             id = factory.id();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             problems.add(new PluginProblem(source.location(), factory.getClass().getName() + ".id() failed: " + e));
             return;
         }
@@ -292,6 +322,19 @@ public final class PluginLoader {
                     + factory.getClass().getName() + " has id '" + id
                     + "'; ids are lowercase words joined by hyphens, e.g. 'rule-6'"));
             return;
+        }
+        // what every command asks of a factory: fail here, named, rather than half way through a listing
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(factory.getClass().getClassLoader());
+        try {
+            factory.description();
+            factory.parameters().forEach(ParameterSpec::toString);
+        } catch (RuntimeException | LinkageError e) {
+            problems.add(new PluginProblem(source.location(), "the " + kind.displayName() + " '" + id + "' ("
+                    + factory.getClass().getName() + ") is skipped: its description() or parameters() failed: " + e));
+            return;
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
         }
         found.add(new DiscoveredComponent(kind, factory, source));
     }

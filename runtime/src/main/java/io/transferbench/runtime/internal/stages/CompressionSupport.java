@@ -90,17 +90,28 @@ final class CompressionSupport {
     }
 
     /** Scores of every conv layer, all taken on the network as it is now. */
-    static Map<String, double[]> scores(ImportanceMetric metric, Dl4jNetworkView view) {
+    static Map<String, double[]> scores(ImportanceMetric metric, String metricId, Dl4jNetworkView view) {
         Map<String, double[]> scores = new LinkedHashMap<>();
         for (ConvLayerInfo layer : view.convLayers()) {
-            double[] s = metric.score(view, layer);
-            if (s == null || s.length != layer.filters()) {
-                throw new IllegalStateException("importance metric returned " + (s == null ? "nothing" : s.length + " scores")
-                        + " for layer " + layer.name() + " of " + layer.filters() + " filters");
-            }
-            scores.put(layer.name(), s);
+            scores.put(layer.name(), checkedScores(metricId, layer, metric.score(view, layer)));
         }
         return scores;
+    }
+
+    /** A metric's answer, checked against the API's contract: one finite score per filter. */
+    static double[] checkedScores(String metricId, ConvLayerInfo layer, double[] s) {
+        if (s == null || s.length != layer.filters()) {
+            throw new IllegalStateException("importance metric '" + metricId + "' returned "
+                    + (s == null ? "nothing" : s.length + " scores") + " for layer " + layer.name() + " of "
+                    + layer.filters() + " filters");
+        }
+        for (int i = 0; i < s.length; i++) {
+            if (!Double.isFinite(s[i])) {
+                throw new IllegalStateException("importance metric '" + metricId + "' scored filter " + i + " of layer "
+                        + layer.name() + " " + s[i] + "; scores must be finite numbers");
+            }
+        }
+        return s;
     }
 
     /**

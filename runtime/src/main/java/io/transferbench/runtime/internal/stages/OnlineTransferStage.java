@@ -279,8 +279,10 @@ public final class OnlineTransferStage implements StageType<OnlineTransferStage.
                 if (k == 0) {
                     continue;
                 }
-                TransferRequest request = new TransferRequest(layer, metric.score(senderView, layer),
-                        metric.score(receiverView, layer), k);
+                String metricId = s.importance().id();
+                TransferRequest request = new TransferRequest(layer,
+                        CompressionSupport.checkedScores(metricId, layer, metric.score(senderView, layer)),
+                        CompressionSupport.checkedScores(metricId, layer, metric.score(receiverView, layer)), k);
                 List<FilterPair> pairs = checked(policy.choose(request), request);
                 FilterSurgery.copyFilters(from, receiver.net, layer.name(), pairs);
                 context.publish(new FiltersTransferredEvent(context.stageName(), receiver.name, sender.name, epoch,

@@ -103,7 +103,7 @@ public final class PruneStage implements StageType<PruneStage.Settings> {
     /** Everything the compression loop works with. */
     private record Setting(StageContext context, String network, TaskData task, ModelBuilder.InputShape input,
                            NetworkCost baseline, Batches probe, Batches eval, Batches search, ImportanceMetric metric,
-                           String controllerId, TrainingSettings training, long seed) {
+                           String metricId, String controllerId, TrainingSettings training, long seed) {
 
         Dl4jNetworkView view(MultiLayerNetwork net) {
             return new Dl4jNetworkView(network, net, probe, eval);
@@ -117,12 +117,12 @@ public final class PruneStage implements StageType<PruneStage.Settings> {
         Setting s = new Setting(context, name, task, input, NetworkCost.of(current, input),
                 new Batches(task.train(), false), new Batches(task.eval(), false),
                 new Batches(CompressionSupport.searchImages(task.train(), settings.searchImages(), seed), false),
-                settings.importance().createFor(name), settings.controller().id(),
+                settings.importance().createFor(name), settings.importance().id(), settings.controller().id(),
                 settings.source().training().settings(), seed);
         CompressionController controller = settings.controller().createFor(name);
 
         double baselineAccuracy = Trainer.evaluate(current, s.search()).accuracy();
-        Map<String, double[]> importance = CompressionSupport.scores(s.metric(), s.view(current));
+        Map<String, double[]> importance = CompressionSupport.scores(s.metric(), s.metricId(), s.view(current));
         CompressionState state = state(s, 0, current, importance, allKept(current, s), baselineAccuracy, baselineAccuracy);
         int removals = 0;
         for (int step = 0; step < MAX_STEPS; step++) {
@@ -143,7 +143,7 @@ public final class PruneStage implements StageType<PruneStage.Settings> {
                     current = retrain(s, current, decision.retrainEpochs(), removals);
                 }
                 if (!decision.finished()) {
-                    importance = CompressionSupport.scores(s.metric(), s.view(current));
+                    importance = CompressionSupport.scores(s.metric(), s.metricId(), s.view(current));
                 }
                 double accuracy = Trainer.evaluate(current, s.search()).accuracy();
                 after = state(s, step + 1, current, importance, allKept(current, s), accuracy, baselineAccuracy);

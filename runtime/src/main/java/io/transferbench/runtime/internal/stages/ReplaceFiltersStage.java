@@ -82,7 +82,7 @@ public final class ReplaceFiltersStage implements StageType<ReplaceFiltersStage.
         TransferPolicy method = s.method().createFor(name);
         Dl4jNetworkView view = new Dl4jNetworkView(name, net, new Batches(task.train(), false),
                 new Batches(task.eval(), false));
-        Map<String, double[]> scores = CompressionSupport.scores(metric, view);
+        Map<String, double[]> scores = CompressionSupport.scores(metric, s.importance().id(), view);
         for (ConvLayerInfo layer : view.convLayers()) {
             int k = replaced(layer.filters(), s.ratio());
             if (k == 0) {

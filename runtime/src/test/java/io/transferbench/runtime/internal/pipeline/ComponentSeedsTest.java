@@ -25,15 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 /** Where a component's seed comes from: the stage's name and the key, then the network. */
 class ComponentSeedsTest {
 
-    /** A metric that remembers the seed it was created with. */
-    record SeededMetric(long seed) implements ImportanceMetric {
-        @Override
-        public double[] score(io.transferbench.api.network.NetworkView network, io.transferbench.api.network.ConvLayerInfo layer) {
-            return new double[layer.filters()];
-        }
-    }
-
+    /** A metric factory that records the seed of every instance it creates. */
     static final class SeededMetricFactory implements ImportanceMetricFactory {
+        static final List<Long> SEEDS = new ArrayList<>();
+
         @Override
         public String id() {
             return "seeded";
@@ -46,7 +41,8 @@ class ComponentSeedsTest {
 
         @Override
         public ImportanceMetric create(ComponentParameters parameters) {
-            return new SeededMetric(parameters.seed());
+            SEEDS.add(parameters.seed());
+            return (network, layer) -> new double[layer.filters()];
         }
     }
 
@@ -70,21 +66,29 @@ class ComponentSeedsTest {
         return (OnlineTransferStage.Settings) stages.get(stages.size() - 1).settings();
     }
 
+    /** The seed the factory was given for the instance {@code create} makes. */
+    private static long seedOf(Runnable create) {
+        create.run();
+        return SeededMetricFactory.SEEDS.get(SeededMetricFactory.SEEDS.size() - 1);
+    }
+
     @Test
     void aStageInsertedBeforeLeavesTheSeedAsItWas() throws Exception {
         StageComponent<ImportanceMetric> alone = transferStage("").importance();
         StageComponent<ImportanceMetric> afterAnother = transferStage("  - {type: evaluate, networks: [a]}").importance();
         assertEquals(alone.seed(), afterAnother.seed());
-        assertEquals(((SeededMetric) alone.createFor("a")).seed(), ((SeededMetric) afterAnother.createFor("a")).seed());
+        assertEquals(seedOf(() -> alone.createFor("a")), seedOf(() -> afterAnother.createFor("a")));
     }
 
     @Test
     void eachNetworkHasItsOwnStream() throws Exception {
         StageComponent<ImportanceMetric> metric = transferStage("").importance();
-        long a = ((SeededMetric) metric.createFor("a")).seed();
-        long b = ((SeededMetric) metric.createFor("b")).seed();
+        long a = seedOf(() -> metric.createFor("a"));
+        long b = seedOf(() -> metric.createFor("b"));
         assertNotEquals(a, b);
-        assertEquals(a, ((SeededMetric) metric.createFor("a")).seed(), "the same network, the same stream");
+        assertEquals(a, seedOf(() -> metric.createFor("a")), "the same network, the same stream");
+        assertNotEquals(a, seedOf(() -> metric.createFor("a", 2)), "another transfer point, another stream");
+        assertEquals(seedOf(() -> metric.createFor("a", 2)), seedOf(() -> metric.createFor("a", 2)));
         assertNotEquals(metric.seed(), transferStage("").frequency().rule().seed(), "another key, another seed");
     }
 }
