@@ -16,6 +16,8 @@ module io.transferbench.runtime {
     requires com.google.common;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
+    // YAML syntax errors: the parser's marks say where the offending character is
+    requires org.yaml.snakeyaml;
     requires info.picocli;
     requires org.apache.logging.log4j;
     requires org.apache.logging.log4j.core;

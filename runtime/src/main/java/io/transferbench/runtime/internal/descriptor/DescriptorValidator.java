@@ -29,17 +29,48 @@ public final class DescriptorValidator {
     }
 
     public PipelineDescriptor validate(Path file) throws DescriptorException {
-        String text;
+        return validate(file, readText(file));
+    }
+
+    /** The file as UTF-8 text; a located problem when it is missing, unreadable or in another encoding. */
+    static String readText(Path file) throws DescriptorException {
+        byte[] bytes;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new DescriptorException(List.of(new DescriptorProblem(new Location(file.toString(), 1, 1), "",
-                    "the descriptor file does not exist")));
+            throw problem(file, 1, 1, "the descriptor file does not exist");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw problem(file, 1, 1, "permission denied: the descriptor cannot be read by this user");
         } catch (IOException e) {
-            throw new DescriptorException(List.of(new DescriptorProblem(new Location(file.toString(), 1, 1), "",
-                    "the descriptor cannot be read: " + e.getMessage())));
+            throw problem(file, 1, 1, "the descriptor cannot be read: " + e.getMessage());
         }
-        return validate(file, text);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CoderResult result = utf8.decode(in, out, true);
+        if (result.isError()) {
+            int bad = in.position();
+            int line = 1;
+            int lineStart = 0;
+            for (int i = 0; i < bad; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+            throw problem(file, line, bad - lineStart + 1, String.format("not UTF-8 text: byte 0x%02X cannot be decoded; "
+                    + "save the descriptor as UTF-8", bytes[bad] & 0xff));
+        }
+        out.flip();
+        String text = out.toString();
+        return text.startsWith("\uFEFF") ? text.substring(1) : text; // a byte-order mark is not content
+    }
+
+    private static DescriptorException problem(Path file, int line, int column, String message) {
+        return new DescriptorException(List.of(new DescriptorProblem(new Location(file.toString(), line, column), "",
+                message)));
     }
 
     public PipelineDescriptor validate(Path file, String text) throws DescriptorException {

@@ -23,6 +23,7 @@ public final class YamlTreeReader {
     }
 
     public static YamlNode read(String fileName, String text) throws DescriptorException {
+        checkCharacters(fileName, text);
         try (Reader reader = new StringReader(text); JsonParser parser = YAML.createParser(reader)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -30,18 +31,68 @@ public final class YamlTreeReader {
             }
             List<DescriptorProblem> problems = new ArrayList<>();
             YamlNode root = readValue(parser, fileName, "", problems);
+            if (parser.nextToken() != null) {
+                Location at = location(parser, fileName);
+                problems.add(new DescriptorProblem(at, "", "a second YAML document starts here; a descriptor is one "
+                        + "document (remove the '---' and what follows, or put it in a file of its own)"));
+            }
             if (!problems.isEmpty()) {
                 throw new DescriptorException(problems);
             }
             return root;
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String message = e.getOriginalMessage().lines().findFirst().orElse("invalid YAML");
-            throw single(fileName, at == null ? 1 : Math.max(1, at.getLineNr()), at == null ? 1 : Math.max(1, at.getColumnNr()),
-                    "not valid YAML: " + message);
+            throw syntaxError(fileName, e);
         } catch (IOException e) {
             throw single(fileName, 1, 1, "the descriptor cannot be read: " + e.getMessage());
         }
+    }
+
+    /** Tabs in indentation and control characters, found where they are (the parser reports them elsewhere). */
+    private static void checkCharacters(String file, String text) throws DescriptorException {
+        List<DescriptorProblem> problems = new ArrayList<>();
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            for (int col = 0; col < line.length(); col++) {
+                char c = line.charAt(col);
+                if (c == '\t' && line.substring(0, col).isBlank()) {
+                    problems.add(new DescriptorProblem(new Location(file, i + 1, col + 1), "",
+                            "a tab in the indentation; YAML indents with spaces only"));
+                    break;
+                }
+                if (Character.isISOControl(c) && c != '\t' && c != '\r') {
+                    problems.add(new DescriptorProblem(new Location(file, i + 1, col + 1), "",
+                            String.format("control character U+%04X is not allowed in YAML; delete it", (int) c)));
+                    break;
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new DescriptorException(problems);
+        }
+    }
+
+    /** A syntax error at the character that causes it, in plain words where the parser's are jargon. */
+    private static DescriptorException syntaxError(String file, JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        int line = at == null ? 1 : Math.max(1, at.getLineNr());
+        int column = at == null ? 1 : Math.max(1, at.getColumnNr());
+        String message = e.getOriginalMessage().lines().findFirst().orElse("invalid YAML");
+        if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException marked) {
+            org.yaml.snakeyaml.error.Mark context = marked.getContextMark();
+            org.yaml.snakeyaml.error.Mark problem = marked.getProblemMark();
+            String what = String.valueOf(marked.getContext());
+            if (what.contains("quoted scalar") && context != null) {
+                return single(file, context.getLine() + 1, context.getColumn() + 1,
+                        "the quote that opens here is never closed; close it on the same value");
+            }
+            if (problem != null) {
+                line = problem.getLine() + 1;
+                column = problem.getColumn() + 1;
+            }
+            message = marked.getProblem() + (marked.getContext() == null ? "" : " (" + marked.getContext() + ")");
+        }
+        return single(file, line, column, "not valid YAML: " + message);
     }
 
     private static YamlNode readValue(JsonParser parser, String file, String path, List<DescriptorProblem> problems)
@@ -77,7 +128,9 @@ public final class YamlTreeReader {
                 try {
                     return new YamlNode.Scalar(parser.getLongValue(), at);
                 } catch (IOException tooLarge) {
-                    return new YamlNode.Scalar(parser.getText(), at);
+                    problems.add(new DescriptorProblem(at, path, "the integer " + parser.getText() + " is out of range; "
+                            + "integers are at most " + Long.MAX_VALUE));
+                    return new YamlNode.Scalar(null, at);
                 }
             case VALUE_NUMBER_FLOAT:
                 return new YamlNode.Scalar(parser.getDoubleValue(), at);
@@ -88,6 +141,10 @@ public final class YamlTreeReader {
             case VALUE_NULL:
                 return new YamlNode.Scalar(null, at);
             default:
+                if (parser instanceof com.fasterxml.jackson.dataformat.yaml.YAMLParser yaml && yaml.isCurrentAlias()) {
+                    problems.add(new DescriptorProblem(at, path, "YAML aliases (*" + parser.getText() + ") are not "
+                            + "supported; write the value out"));
+                }
                 return new YamlNode.Scalar(parser.getText(), at);
         }
     }
