@@ -7,13 +7,17 @@ import io.transferbench.runtime.internal.descriptor.DescriptorException;
 import io.transferbench.runtime.internal.descriptor.DescriptorValidator;
 import io.transferbench.runtime.internal.descriptor.PipelineDescriptor;
 import io.transferbench.runtime.internal.descriptor.ResolvedComponent;
+import io.transferbench.runtime.internal.data.DatasetLoader;
+import io.transferbench.runtime.internal.data.TaskData;
 import io.transferbench.runtime.internal.pipeline.StageTypes;
+import io.transferbench.runtime.internal.pipeline.TaskLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code transferbench validate DESCRIPTOR}: check a descriptor without running it. */
@@ -35,6 +39,10 @@ final class ValidateCommand implements Callable<Integer> {
             + "parameter (defaults filled in) and the JAR each component comes from.")
     boolean explain;
 
+    @Option(names = "--no-data", description = "Do not read the tasks' data files (by default validate reads them, "
+            + "as run would, so a missing or damaged file is found now).")
+    boolean noData;
+
     @Override
     public Integer call() throws Exception {
         PipelineDescriptor d;
@@ -43,8 +51,18 @@ final class ValidateCommand implements Callable<Integer> {
         } catch (DescriptorException e) {
             return report(root, e);
         }
+        String data = "";
+        if (!noData) {
+            try {
+                Map<String, TaskData> tasks = new TaskLoader(new DatasetLoader()).loadAll(d);
+                data = ", data of " + tasks.size() + " task" + (tasks.size() == 1 ? "" : "s") + " read";
+            } catch (TaskLoader.TaskDataException e) {
+                root.err().println("error: " + e.getMessage());
+                return TransferbenchCommand.BAD_INPUT;
+            }
+        }
         root.out().println(descriptor + ": valid (" + d.stages().size() + " stage" + (d.stages().size() == 1 ? "" : "s")
-                + ", " + d.networks().size() + " network" + (d.networks().size() == 1 ? "" : "s") + ")");
+                + ", " + d.networks().size() + " network" + (d.networks().size() == 1 ? "" : "s") + data + ")");
         if (explain) {
             explain(d);
         }

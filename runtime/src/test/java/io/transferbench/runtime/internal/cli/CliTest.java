@@ -94,10 +94,24 @@ class CliTest {
                 && l.contains("org.lab.rules") && l.contains("lab-rules.jar")), listed.out());
         assertTrue(listed.out().lines().anyMatch(l -> l.contains("rule-5")), "built-ins are listed too");
 
-        Result valid = run("--plugins-dir", plugins.toString(), "validate", "--explain", descriptor("halving").toString());
+        Result valid = run("--plugins-dir", plugins.toString(), "validate", "--no-data", "--explain", descriptor("halving").toString());
         assertEquals(0, valid.exitCode(), valid.err());
         assertTrue(valid.out().contains("frequency.rule: adjustment rule halving from " + plugins.resolve("lab-rules.jar")
                 + " (module org.lab.rules, plugin layer)"), valid.out());
         assertTrue(valid.out().contains("learning-rate: 0.01"), "defaults are filled in: " + valid.out());
+    }
+
+    @Test
+    void validateReadsTheDataUnlessToldNot() throws IOException {
+        Path empty = Files.createDirectories(dir.resolve("no-data-here"));
+        Path d = Files.writeString(dir.resolve("data.yaml"), Files.readString(descriptor("rule-1"))
+                .replace("{dataset: fashion-mnist, classes: [0, 1]}", "{dataset: fashion-mnist, path: " + empty
+                        + ", classes: [0, 1]}"));
+        Result r = run("--plugins-dir", dir.resolve("none").toString(), "validate", d.toString());
+        assertEquals(2, r.exitCode(), r.out());
+        assertTrue(r.err().startsWith("error: ") && r.err().contains(empty.toString()), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        Result skipped = run("--plugins-dir", dir.resolve("none").toString(), "validate", "--no-data", d.toString());
+        assertEquals(0, skipped.exitCode(), skipped.err());
     }
 }
