@@ -124,6 +124,7 @@ public final class PipelineRunner {
         Optional<String> failure = Optional.empty();
         RunState state = new RunState(tasks);
         try (RunLog log = new RunLog(folder);
+             UnfinishedRunNotice notice = new UnfinishedRunNotice(folder, System.err);
              EventRecorder recorder = new EventRecorder(folder.resolve(EventLog.FILE), clock);
              MetricsRecorder metrics = checkpoints.resumed() ? MetricsRecorder.resume(folder) : new MetricsRecorder(folder)) {
             publisher.register(recorder);
@@ -146,6 +147,7 @@ public final class PipelineRunner {
                 StageTypes.ResolvedStage<?> stage = stages.get(i);
                 String name = stage.name();
                 String type = stage.type().type();
+                notice.stage(name);
                 boolean continuing = checkpoints.resumePoint(i).isPresent();
                 if (!continuing) {
                     publisher.publish(new StageStartedEvent(name, type, i, settings(stage.declaration().section())));
