@@ -83,9 +83,15 @@ public final class Networks {
             }
             String json = new String(zip.getInputStream(entry).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             graph = json.contains("\"vertices\"");
+        } catch (java.util.zip.ZipException e) {
+            throw new IOException(file + " is damaged (" + e.getMessage() + "; truncated?): not a readable DL4J model", e);
         }
-        return graph ? ModelSerializer.restoreComputationGraph(file.toFile(), true)
-                : ModelSerializer.restoreMultiLayerNetwork(file.toFile(), true);
+        try {
+            return graph ? ModelSerializer.restoreComputationGraph(file.toFile(), true)
+                    : ModelSerializer.restoreMultiLayerNetwork(file.toFile(), true);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(file + " cannot be read as a DL4J model (" + e + "); the file is damaged", e);
+        }
     }
 
     /** A layer-list network, or a clear error naming what needs one. */
