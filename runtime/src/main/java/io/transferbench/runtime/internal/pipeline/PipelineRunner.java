@@ -158,8 +158,8 @@ public final class PipelineRunner {
                     stage.run(new StageContext(d, name, i, folder, publisher, state, checkpoints));
                 } catch (Exception e) {
                     LOG.error("Stage {} failed: {}", name, e.toString(), e);
-                    stageFailure = Optional.of(e.toString());
-                    failure = Optional.of("stage '" + name + "' failed: " + e);
+                    stageFailure = Optional.of(why(e));
+                    failure = Optional.of("stage '" + name + "' failed: " + why(e));
                 }
                 publisher.publish(new StageFinishedEvent(name, type, i, seconds(stageStart), stageFailure.isEmpty(),
                         stageFailure.orElse("")));
@@ -186,6 +186,16 @@ public final class PipelineRunner {
             writeReport(folder);
         }
         return new RunOutcome(folder, failure.isEmpty(), publisher.failures(), failure, false);
+    }
+
+    /**
+     * Why a stage failed, in the words of its exception: the message alone where the runtime wrote it for
+     * the user (a check that failed, a plugin named with its JAR, a file), the exception's type too where not.
+     */
+    static String why(Exception e) {
+        boolean worded = e instanceof IllegalStateException || e instanceof IllegalArgumentException
+                || e instanceof IOException || e instanceof io.transferbench.runtime.internal.plugins.PluginCalls.PluginFailure;
+        return worded && e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     /** A stage's resolved settings as its StageStarted event carries them: nested keys joined by dots. */
