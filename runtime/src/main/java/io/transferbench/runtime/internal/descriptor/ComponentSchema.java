@@ -55,7 +55,10 @@ public final class ComponentSchema extends Schema {
                 return;
             }
             try {
-                r.create();
+                if (r.create() == null) {
+                    v.problem(node.location(), path, "the " + kind.displayName() + " '" + r.id() + "' from "
+                            + r.component().source().location() + " returned no instance from create(); the plugin is faulty");
+                }
             } catch (InvalidParameterException e) {
                 v.problem(locationOf(node, e.parameter()), path + "." + e.parameter(), e.getMessage()
                         .substring(e.location().length() + 2));

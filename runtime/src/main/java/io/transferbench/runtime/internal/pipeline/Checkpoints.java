@@ -172,6 +172,12 @@ public final class Checkpoints {
                         + "from it." + what);
             }
         }
+        try {
+            EventLog.read(runFolder.resolve(EventLog.FILE), state.eventsBytes());
+        } catch (IOException e) {
+            throw new RunFolderException(e.getMessage() + ": the event log before the checkpoint is damaged, so the run "
+                    + "cannot continue from it." + what);
+        }
         if (state.epochs() == 0) {
             return;
         }

@@ -283,7 +283,7 @@ public final class OnlineTransferStage implements StageType<OnlineTransferStage.
                 TransferRequest request = new TransferRequest(layer,
                         CompressionSupport.checkedScores(metricId, layer, metric.score(senderView, layer)),
                         CompressionSupport.checkedScores(metricId, layer, metric.score(receiverView, layer)), k);
-                List<FilterPair> pairs = checked(policy.choose(request), request);
+                List<FilterPair> pairs = checked(s.policy().id(), policy.choose(request), request);
                 FilterSurgery.copyFilters(from, receiver.net, layer.name(), pairs);
                 context.publish(new FiltersTransferredEvent(context.stageName(), receiver.name, sender.name, epoch,
                         layer.name(), pairs.stream().map(FilterPair::senderFilter).toList(),
@@ -316,16 +316,20 @@ public final class OnlineTransferStage implements StageType<OnlineTransferStage.
     }
 
     /** A policy's answer, checked against the API's contract so a faulty plugin fails loudly. */
-    static List<FilterPair> checked(List<FilterPair> pairs, TransferRequest request) {
+    static List<FilterPair> checked(String policyId, List<FilterPair> pairs, TransferRequest request) {
         int filters = request.layer().filters();
+        if (pairs == null) {
+            throw new IllegalStateException("transfer policy '" + policyId + "' returned no list of pairs for layer "
+                    + request.layer().name() + ", expected " + request.count());
+        }
         if (pairs.size() != request.count()) {
-            throw new IllegalStateException("transfer policy returned " + pairs.size() + " pairs for layer "
+            throw new IllegalStateException("transfer policy '" + policyId + "' returned " + pairs.size() + " pairs for layer "
                     + request.layer().name() + ", expected " + request.count());
         }
         Set<Integer> receivers = new HashSet<>();
         for (FilterPair p : pairs) {
             if (p.senderFilter() >= filters || p.receiverFilter() >= filters || !receivers.add(p.receiverFilter())) {
-                throw new IllegalStateException("transfer policy returned an invalid pair " + p + " for layer "
+                throw new IllegalStateException("transfer policy '" + policyId + "' returned an invalid pair " + p + " for layer "
                         + request.layer().name() + " of " + filters + " filters (indices must be below " + filters
                         + ", each receiver filter once)");
             }

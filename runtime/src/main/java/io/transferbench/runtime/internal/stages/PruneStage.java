@@ -128,7 +128,7 @@ public final class PruneStage implements StageType<PruneStage.Settings> {
         for (int step = 0; step < MAX_STEPS; step++) {
             CompressionDecision decision = controller.decide(state);
             List<ConvLayerInfo> layers = state.network().convLayers();
-            Map<String, int[]> filters = checked(decision, layers);
+            Map<String, int[]> filters = checked(s.controllerId(), decision, layers);
             CompressionState after;
             if (decision.action() == CompressionDecision.Action.TRY) {
                 Map<String, boolean[]> masks = masks(layers, filters);
@@ -238,26 +238,30 @@ public final class PruneStage implements StageType<PruneStage.Settings> {
     }
 
     /** The decision's filters as arrays, checked against the network so a faulty controller fails loudly. */
-    private static Map<String, int[]> checked(CompressionDecision decision, List<ConvLayerInfo> layers) {
+    private static Map<String, int[]> checked(String controllerId, CompressionDecision decision, List<ConvLayerInfo> layers) {
+        if (decision == null || decision.filters() == null || decision.action() == null) {
+            throw new IllegalStateException("compression controller '" + controllerId + "' returned "
+                    + (decision == null ? "no decision" : "a decision without filters or action"));
+        }
         Map<String, ConvLayerInfo> byName = new LinkedHashMap<>();
         layers.forEach(l -> byName.put(l.name(), l));
         Map<String, int[]> out = new LinkedHashMap<>();
         for (Map.Entry<String, List<Integer>> e : decision.filters().entrySet()) {
             ConvLayerInfo layer = byName.get(e.getKey());
             if (layer == null) {
-                throw new IllegalStateException("compression controller named layer '" + e.getKey()
+                throw new IllegalStateException("compression controller '" + controllerId + "' named layer '" + e.getKey()
                         + "', which the network does not have; its conv layers: " + byName.keySet());
             }
             Set<Integer> seen = new HashSet<>();
             for (int f : e.getValue()) {
                 if (f < 0 || f >= layer.filters() || !seen.add(f)) {
-                    throw new IllegalStateException("compression controller chose filter " + f + " of layer "
+                    throw new IllegalStateException("compression controller '" + controllerId + "' chose filter " + f + " of layer "
                             + layer.name() + " (" + layer.filters() + " filters) " + (f >= 0 && f < layer.filters()
                             ? "twice" : "out of range"));
                 }
             }
             if (seen.size() >= layer.filters()) {
-                throw new IllegalStateException("compression controller chose all " + layer.filters()
+                throw new IllegalStateException("compression controller '" + controllerId + "' chose all " + layer.filters()
                         + " filters of layer " + layer.name() + "; at least one must stay");
             }
             out.put(e.getKey(), e.getValue().stream().mapToInt(Integer::intValue).toArray());

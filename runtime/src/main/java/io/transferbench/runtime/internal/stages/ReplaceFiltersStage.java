@@ -90,7 +90,7 @@ public final class ReplaceFiltersStage implements StageType<ReplaceFiltersStage.
             }
             double[] scored = scores.get(layer.name());
             TransferRequest request = new TransferRequest(layer, scored, scored, k);
-            List<FilterPair> pairs = OnlineTransferStage.checked(method.choose(request), request);
+            List<FilterPair> pairs = OnlineTransferStage.checked(s.method().id(), method.choose(request), request);
             FilterSurgery.copyFilters(net, net, layer.name(), pairs);
             context.publish(new FiltersTransferredEvent(context.stageName(), name, name, 0, layer.name(),
                     pairs.stream().map(FilterPair::senderFilter).toList(),

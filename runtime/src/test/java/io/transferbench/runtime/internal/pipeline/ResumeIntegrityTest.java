@@ -142,6 +142,19 @@ class ResumeIntegrityTest {
     }
 
     @Test
+    void aDamagedEventBeforeTheCheckpointIsNamedAndNothingChanges() throws Exception {
+        Path run = killedAtStep6();
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(run.resolve(EventLog.FILE)));
+        lines.set(2, lines.get(2).replace("\"type\":", "\"tipe\":"));
+        Files.write(run.resolve(EventLog.FILE), lines);
+        Map<Path, byte[]> before = snapshot(run);
+        RunFolderException e = assertThrows(RunFolderException.class, () -> runner().resume(descriptor(), run, Map.of()));
+        assertTrue(e.getMessage().startsWith(run.resolve(EventLog.FILE) + ":3: unknown event type ''"), e.getMessage());
+        assertTrue(e.getMessage().contains("the event log before the checkpoint is damaged"), e.getMessage());
+        assertUnchanged(before, run);
+    }
+
+    @Test
     void theCommandLineSaysItInOneLineWithExitCode2() throws Exception {
         Path run = killedAtStep6();
         Files.writeString(state(run), "");

@@ -82,6 +82,14 @@ class HostilePluginTest {
     }
 
     @Test
+    void aFactoryThatCreatesNothingIsADescriptorProblem() throws IOException {
+        Path jar = rule("null.jar", "org.hostile.nothing", "nothing", "return null;", "return java.util.List.of();");
+        DescriptorException e = assertThrows(DescriptorException.class, () -> descriptor(load(), "nothing"));
+        assertTrue(e.problems().get(0).toString().contains("the adjustment rule 'nothing' from " + jar
+                + " returned no instance from create()"), e.problems().toString());
+    }
+
+    @Test
     void aCallThatThrowsIsNamedAndRunsWithThePluginsClassLoader() throws Exception {
         // adjust() answers 1 when the context class loader is the plugin's own, and throws on a negative value
         Path jar = rule("calls.jar", "org.hostile.calls", "calls",

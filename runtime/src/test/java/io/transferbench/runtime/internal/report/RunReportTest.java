@@ -132,6 +132,14 @@ class RunReportTest {
     }
 
     @Test
+    void aLineAKilledRunWasWritingIsLeftOut() throws IOException {
+        Path run = recordedRun();
+        Files.writeString(run.resolve("events.jsonl"), "{\"type\":\"EpochEnded\",\"time\":\"2026-11-2",
+                StandardOpenOption.APPEND);
+        assertEveryChart(report(run));
+    }
+
+    @Test
     void aDamagedLineIsNamed() throws IOException {
         Path run = recordedRun();
         Files.writeString(run.resolve("events.jsonl"), "{\"type\":\"EpochEnded\",\"time\":\"x\"}\n", StandardOpenOption.APPEND);
