@@ -82,15 +82,35 @@ public final class YamlTreeReader {
             org.yaml.snakeyaml.error.Mark context = marked.getContextMark();
             org.yaml.snakeyaml.error.Mark problem = marked.getProblemMark();
             String what = String.valueOf(marked.getContext());
-            if (what.contains("quoted scalar") && context != null) {
-                return single(file, context.getLine() + 1, context.getColumn() + 1,
-                        "the quote that opens here is never closed; close it on the same value");
-            }
+            String found = String.valueOf(marked.getProblem());
             if (problem != null) {
                 line = problem.getLine() + 1;
                 column = problem.getColumn() + 1;
             }
-            message = marked.getProblem() + (marked.getContext() == null ? "" : " (" + marked.getContext() + ")");
+            String opened = context == null ? "" : " at " + (context.getLine() + 1) + ":" + (context.getColumn() + 1);
+            String plain = null;
+            if (what.contains("quoted scalar") && found.contains("end of") && context != null) {
+                return single(file, context.getLine() + 1, context.getColumn() + 1,
+                        "the quote that opens here is never closed; close it on the same value");
+            } else if (found.contains("unknown escape character")) {
+                plain = "an unknown escape in double-quoted text (" + found.substring(found.indexOf("character") + 10)
+                        + "); write a backslash as \\\\, or use single quotes";
+            } else if (what.contains("flow sequence")) {
+                plain = "the list opened with '['" + opened + " is not closed; expected ',' or ']' here";
+            } else if (what.contains("flow mapping")) {
+                plain = "the mapping opened with '{'" + opened + " is not closed; expected ',' or '}' here";
+            } else if (found.contains("'\\t(TAB)'")) {
+                plain = "a tab character; YAML separates and indents with spaces only";
+            } else if (found.contains("mapping values are not allowed here")) {
+                plain = "a key cannot start here: check this line's indentation, or quote a value that holds ': '";
+            } else if (found.startsWith("expected <block end>")) {
+                plain = "this line does not fit the indentation of the lines before it (" + found.substring(
+                        found.indexOf("found") + 6) + " where a key was expected)";
+            }
+            if (plain != null) {
+                return single(file, line, column, plain);
+            }
+            message = found + (marked.getContext() == null ? "" : " (" + marked.getContext() + ")");
         }
         return single(file, line, column, "not valid YAML: " + message);
     }

@@ -107,4 +107,17 @@ class YamlErrorsTest {
         assertEquals(file + ":1:1: permission denied: the descriptor cannot be read by this user",
                 e.problems().get(0).toString());
     }
+
+    @Test
+    void commonSyntaxErrorsAreSaidInPlainWords() throws Exception {
+        assertEquals("2:6: a tab character; YAML separates and indents with spaces only", problem(withLine(2, "seed:\t1")));
+        assertEquals("2:5: the list opened with '[' at 1:7 is not closed; expected ',' or ']' here",
+                problem(withLine(1, "name: [demo")));
+        String mapping = problem(withLine(8, "  a: {model: small-cnn, task: source"));
+        assertTrue(mapping.contains(": the mapping opened with '{' at 8:6 is not closed; expected ',' or '}' here"), mapping);
+        String indented = problem(withLine(2, "  seed: 1"));
+        assertTrue(indented.startsWith("2:7: a key cannot start here: check this line's indentation"), indented);
+        String escape = problem(withLine(1, "name: \"de\\qmo\""));
+        assertTrue(escape.startsWith("1:") && escape.contains("an unknown escape in double-quoted text"), escape);
+    }
 }
