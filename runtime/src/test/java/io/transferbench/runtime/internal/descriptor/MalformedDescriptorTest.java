@@ -152,7 +152,7 @@ class MalformedDescriptorTest {
                 Arguments.of("one network cannot trade filters", replaceLine(12, "    networks: [a]"),
                         "p.yaml:12:15: stages[0].networks: expected at least 2 items, found 1"),
                 Arguments.of("unclosed flow list", replaceLine(12, "    networks: [a, b"),
-                        "p.yaml:13:11: not valid YAML"),
+                        "p.yaml:13:11: the list opened with '[' at 12:15 is not closed; expected ',' or ']' here"),
                 Arguments.of("duplicate key", insertAfter(2, "seed: 2"),
                         "p.yaml:3:1: seed: duplicate key; it is already set at p.yaml:2:1"),
                 Arguments.of("first transfer after the last epoch", replaceLine(14, "    frequency: {initial: 50}"),
