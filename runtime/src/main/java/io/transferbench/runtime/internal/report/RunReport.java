@@ -227,8 +227,15 @@ public final class RunReport {
         b.append(Charts.img(chart, stage.name() + " filters received per conv layer"));
     }
 
-    private static void components(StringBuilder b, Path folder) throws IOException {
-        List<ComponentsFile.Entry> entries = ComponentsFile.read(folder);
+    private static void components(StringBuilder b, Path folder) {
+        List<ComponentsFile.Entry> entries;
+        try {
+            entries = ComponentsFile.read(folder);
+        } catch (IOException e) {
+            // a side file: the report stands on the events, so it says what it lacks and goes on
+            b.append("<h2>Components</h2>\n<p class=\"muted\">").append(Html.escape(e.getMessage())).append("</p>\n");
+            return;
+        }
         if (entries.isEmpty()) {
             return;
         }

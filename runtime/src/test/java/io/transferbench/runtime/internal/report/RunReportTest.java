@@ -140,6 +140,15 @@ class RunReportTest {
     }
 
     @Test
+    void aDamagedComponentsFileIsSaidAndTheRestIsDrawn() throws IOException {
+        Path run = recordedRun();
+        Files.writeString(run.resolve("components.json"), "[{\"stage\": ");
+        String html = report(run);
+        assertEveryChart(html);
+        assertTrue(html.contains("components.json: not a list of components"), html);
+    }
+
+    @Test
     void aDamagedLineIsNamed() throws IOException {
         Path run = recordedRun();
         Files.writeString(run.resolve("events.jsonl"), "{\"type\":\"EpochEnded\",\"time\":\"x\"}\n", StandardOpenOption.APPEND);
