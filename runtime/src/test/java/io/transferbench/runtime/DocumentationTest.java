@@ -45,6 +45,7 @@ class DocumentationTest {
         if (UPDATE) {
             text = text.substring(0, start + START.length()) + "\n\n" + generated + text.substring(end);
             Files.writeString(file, text);
+            end = text.indexOf(END);
         }
         String section = text.substring(start + START.length(), end).strip();
         assertEquals(generated.strip(), section, file + " is stale; regenerate it (see this test's Javadoc)");

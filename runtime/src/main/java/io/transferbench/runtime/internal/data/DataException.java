@@ -10,4 +10,9 @@ public final class DataException extends Exception {
     public DataException(Path file, String problem, String remedy) {
         super(file + ": " + problem + (remedy.isEmpty() ? "" : "; " + remedy));
     }
+
+    /** A problem with how the task cuts the data rather than with a file. */
+    public DataException(String problem) {
+        super(problem);
+    }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 import static io.transferbench.runtime.internal.descriptor.Fields.component;
 import static io.transferbench.runtime.internal.descriptor.Fields.flag;
 import static io.transferbench.runtime.internal.descriptor.Fields.integer;
+import static io.transferbench.runtime.internal.descriptor.Fields.number;
 import static io.transferbench.runtime.internal.descriptor.Fields.object;
 import static io.transferbench.runtime.internal.descriptor.Fields.oneOf;
 import static io.transferbench.runtime.internal.descriptor.Fields.optional;
@@ -53,7 +54,22 @@ public final class PipelineSchema {
                         integer("A superclass, 1-based.", 1.0, 20.0), 2, true)),
                 optional("train-per-class", integer("Keep at most this many training images per class.", 1.0, null)),
                 optional("eval-per-class", integer("Keep at most this many evaluation images per class.", 1.0, null)),
-                withDefault("augment", flag("Random crop (padding 4) and horizontal flip; 32x32 images only."), false));
+                withDefault("augment", flag("Random crop (padding 4) and horizontal flip; 32x32 images only."), false),
+                optional("validation-per-class", integer("Training images per class held out as the validation split "
+                        + "(for choosing: a coefficient, an expert), chosen at random with the seed; none when absent. "
+                        + "Results are reported on the evaluation (test) split.", 1.0, null)),
+                optional("transform", object("A task made from the data set by transforming every image of every split, "
+                                + "in this order: rotate, transpose, permute-pixels, invert, noise.",
+                        List.of(PipelineSchema::checkRotation),
+                        withDefault("rotate", integer("Degrees counter-clockwise: 0, 90, 180 or 270.", 0.0, 270.0), 0L),
+                        withDefault("transpose", flag("Mirror along the main diagonal (rows become columns)."), false),
+                        withDefault("permute-pixels", flag("One seeded permutation of the pixel positions, the same for "
+                                + "every image."), false),
+                        withDefault("invert", flag("255 - v for every pixel value."), false),
+                        withDefault("noise", number("Standard deviation of additive Gaussian noise on pixel values in "
+                                + "[0, 1] (clipped), each image its own seeded draw.", 0.0, 1.0), 0.0))),
+                withDefault("label-noise", number("Fraction of training labels replaced by another class at random "
+                        + "(seeded); the validation and evaluation labels stay clean.", 0.0, 0.99), 0.0));
 
         ObjectSchema network = object("A network to train: its architecture and its task.", List.of(),
                 required("model", oneOf("The architecture.", MODELS)),
@@ -89,6 +105,14 @@ public final class PipelineSchema {
     }
 
     // ------------------------------------------------------------------ cross-field checks
+
+    private static void checkRotation(YamlNode.Mapping transform, Schema.CheckContext c) {
+        YamlNode.Entry rotate = transform.entries().get("rotate");
+        if (rotate != null && (long) Fields.numberAt(rotate) % 90 != 0) {
+            c.problem(rotate.value().location(), "rotate", "expected 0, 90, 180 or 270, found "
+                    + (long) Fields.numberAt(rotate));
+        }
+    }
 
     private static void checkClassesFitDataset(YamlNode.Mapping task, Schema.CheckContext c) {
         YamlNode.Entry superclasses = task.entries().get("superclasses");

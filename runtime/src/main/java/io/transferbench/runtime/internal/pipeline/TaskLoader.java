@@ -4,6 +4,8 @@ import io.transferbench.runtime.internal.data.DataException;
 import io.transferbench.runtime.internal.data.DatasetLoader;
 import io.transferbench.runtime.internal.data.DatasetSplits;
 import io.transferbench.runtime.internal.data.TaskData;
+import io.transferbench.runtime.internal.data.TaskVariant;
+import io.transferbench.runtime.internal.descriptor.Seeds;
 import io.transferbench.runtime.internal.descriptor.PipelineDescriptor;
 import io.transferbench.runtime.internal.descriptor.Section;
 
@@ -43,9 +45,16 @@ public final class TaskLoader {
                         ? TaskData.oneFineClassPerSuperclass(splits, integers(task.scalars("superclasses")),
                         descriptor.effectiveSeed())
                         : integers(task.scalars("classes"));
+                Section t = task.section("transform");
+                TaskVariant variant = new TaskVariant((int) t.integer("rotate"), t.flag("transpose"),
+                        t.flag("permute-pixels"), t.flag("invert"), t.number("noise"), task.number("label-noise"));
+                // the task's own seed, from the descriptor's seed (not the trial's): a task is the same task
+                // in every trial; only training differs between trials
+                long taskSeed = Seeds.derive(descriptor.seed(), "task " + e.getKey());
                 tasks.put(e.getKey(), TaskData.cut(e.getKey(), splits, new TaskData.Cut(classes,
                         task.optionalInteger("train-per-class").orElse(0L).intValue(),
-                        task.optionalInteger("eval-per-class").orElse(0L).intValue())));
+                        task.optionalInteger("eval-per-class").orElse(0L).intValue(),
+                        task.optionalInteger("validation-per-class").orElse(0L).intValue(), variant, taskSeed)));
             } catch (DataException ex) {
                 throw new TaskDataException(task, ex);
             }
