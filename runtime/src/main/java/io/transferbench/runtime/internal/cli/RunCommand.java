@@ -28,14 +28,19 @@ final class RunCommand implements Callable<Integer> {
     @ParentCommand
     TransferbenchCommand root;
 
-    @Parameters(paramLabel = "DESCRIPTOR", description = "The pipeline descriptor (YAML).")
+    @Parameters(index = "0", paramLabel = "DESCRIPTOR", description = "The pipeline descriptor (YAML).")
     Path descriptor;
+
+    @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "Overrides of the descriptor's values, keys "
+            + "as in the error messages, values as YAML: stages[1].frequency.rule=rule-5 seed=7 tasks.a.classes=[0,1]")
+    java.util.List<String> overrides = new java.util.ArrayList<>();
 
     @Override
     public Integer call() {
         PipelineDescriptor d;
         try {
-            d = root.injector().getInstance(DescriptorValidator.class).validate(descriptor);
+            d = root.injector().getInstance(DescriptorValidator.class).validate(descriptor,
+                    io.transferbench.runtime.internal.descriptor.Overrides.parse(overrides));
         } catch (DescriptorException e) {
             return ValidateCommand.report(root, e);
         }

@@ -32,6 +32,11 @@ public final class DescriptorValidator {
         return validate(file, readText(file));
     }
 
+    /** The file with command-line overrides applied, validated as one descriptor. */
+    public PipelineDescriptor validate(Path file, List<Overrides.Override> overrides) throws DescriptorException {
+        return validate(file, readText(file), overrides);
+    }
+
     /** The file as UTF-8 text; a located problem when it is missing, unreadable or in another encoding. */
     static String readText(Path file) throws DescriptorException {
         byte[] bytes;
@@ -74,7 +79,12 @@ public final class DescriptorValidator {
     }
 
     public PipelineDescriptor validate(Path file, String text) throws DescriptorException {
-        YamlNode tree = YamlTreeReader.read(file.toString(), text);
+        return validate(file, text, List.of());
+    }
+
+    private PipelineDescriptor validate(Path file, String text, List<Overrides.Override> overrides)
+            throws DescriptorException {
+        YamlNode tree = Overrides.apply(YamlTreeReader.read(file.toString(), text), overrides);
         long seed = seedOf(tree, schema);
         Validation v = new Validation(registry, seed);
         schema.validate(tree, "", v);

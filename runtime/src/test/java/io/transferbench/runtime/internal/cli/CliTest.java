@@ -114,4 +114,18 @@ class CliTest {
         Result skipped = run("--plugins-dir", dir.resolve("none").toString(), "validate", "--no-data", d.toString());
         assertEquals(0, skipped.exitCode(), skipped.err());
     }
+
+    @Test
+    void overridesOnTheCommandLineAreValidatedAndNamed() throws IOException {
+        Path d = descriptor("rule-1");
+        Result ok = run("--plugins-dir", dir.resolve("none").toString(), "validate", "--no-data", "--explain", d.toString(),
+                "stages[0].epochs=4", "seed=5");
+        assertEquals(0, ok.exitCode(), ok.err());
+        assertTrue(ok.out().contains("epochs: 4") && ok.out().contains("seed: 5"), ok.out());
+        Result bad = run("--plugins-dir", dir.resolve("none").toString(), "validate", "--no-data", d.toString(),
+                "stages[0].epochs=many");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("error: override 'stages[0].epochs=many':1:1: stages[0].epochs: expected an integer"),
+                bad.err());
+    }
 }
