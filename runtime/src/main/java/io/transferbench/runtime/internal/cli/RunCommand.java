@@ -35,12 +35,16 @@ final class RunCommand implements Callable<Integer> {
             + "as in the error messages, values as YAML: stages[1].frequency.rule=rule-5 seed=7 tasks.a.classes=[0,1]")
     java.util.List<String> overrides = new java.util.ArrayList<>();
 
+    @picocli.CommandLine.Option(names = "--multirun", description = "Overrides with several comma-separated values "
+            + "(stages[1].frequency.rule=none,rule-1) sweep: one configuration per combination, as a 'sweep' grid does.")
+    boolean multirun;
+
     @Override
     public Integer call() {
         PipelineDescriptor d;
         try {
             d = root.injector().getInstance(DescriptorValidator.class).validate(descriptor,
-                    io.transferbench.runtime.internal.descriptor.Overrides.parse(overrides));
+                    io.transferbench.runtime.internal.descriptor.Overrides.parse(overrides), multirun);
         } catch (DescriptorException e) {
             return ValidateCommand.report(root, e);
         }
@@ -48,18 +52,35 @@ final class RunCommand implements Callable<Integer> {
         if (!root.quiet) {
             runner.addObserver(new Progress(root.out(), System.console() != null, root.verbose));
         }
-        Map<String, TaskData> tasks;
+        // every configuration's data before anything runs: a sweep may change the tasks
+        Map<Object, Map<String, TaskData>> loaded = new java.util.HashMap<>();
+        Map<PipelineDescriptor, Map<String, TaskData>> tasks = new java.util.LinkedHashMap<>();
         try {
-            tasks = new TaskLoader(new DatasetLoader()).loadAll(d);
+            for (PipelineDescriptor c : d.configurations()) {
+                Map<String, Object> definition = new java.util.LinkedHashMap<>();
+                c.tasks().forEach((name, task) -> definition.put(name, task.resolvedValues()));
+                Map<String, TaskData> t = loaded.get(definition);
+                if (t == null) {
+                    t = new TaskLoader(new DatasetLoader()).loadAll(c);
+                    loaded.put(definition, t);
+                }
+                tasks.put(c, t);
+            }
         } catch (TaskLoader.TaskDataException e) {
             root.err().println("error: " + e.getMessage());
             return TransferbenchCommand.BAD_INPUT;
         }
         try {
             int failed = 0;
-            for (RunOutcome outcome : runner.run(d, tasks)) {
-                report(root, outcome);
-                failed += outcome.succeeded() ? 0 : 1;
+            for (Map.Entry<PipelineDescriptor, Map<String, TaskData>> c : tasks.entrySet()) {
+                if (!c.getKey().configuration().isEmpty()) {
+                    root.out().println("configuration " + c.getKey().configurationIndex() + " of " + tasks.size() + ": "
+                            + c.getKey().configuration());
+                }
+                for (RunOutcome outcome : runner.run(c.getKey(), c.getValue())) {
+                    report(root, outcome);
+                    failed += outcome.succeeded() ? 0 : 1;
+                }
             }
             return failed == 0 ? TransferbenchCommand.OK : TransferbenchCommand.FAILED;
         } catch (IOException e) {

@@ -43,6 +43,9 @@ final class ValidateCommand implements Callable<Integer> {
             + "parameter (defaults filled in) and the JAR each component comes from.")
     boolean explain;
 
+    @Option(names = "--multirun", description = "Overrides with several comma-separated values sweep, as for run.")
+    boolean multirun;
+
     @Option(names = "--no-data", description = "Do not read the tasks' data files (by default validate reads them, "
             + "as run would, so a missing or damaged file is found now).")
     boolean noData;
@@ -52,7 +55,7 @@ final class ValidateCommand implements Callable<Integer> {
         PipelineDescriptor d;
         try {
             d = root.injector().getInstance(DescriptorValidator.class).validate(descriptor,
-                    io.transferbench.runtime.internal.descriptor.Overrides.parse(overrides));
+                    io.transferbench.runtime.internal.descriptor.Overrides.parse(overrides), multirun);
         } catch (DescriptorException e) {
             return report(root, e);
         }
@@ -66,8 +69,10 @@ final class ValidateCommand implements Callable<Integer> {
                 return TransferbenchCommand.BAD_INPUT;
             }
         }
+        int configurations = d.configurations().size();
         root.out().println(descriptor + ": valid (" + d.stages().size() + " stage" + (d.stages().size() == 1 ? "" : "s")
-                + ", " + d.networks().size() + " network" + (d.networks().size() == 1 ? "" : "s") + data + ")");
+                + ", " + d.networks().size() + " network" + (d.networks().size() == 1 ? "" : "s")
+                + (configurations > 1 ? ", " + configurations + " configurations in its sweep" : "") + data + ")");
         if (explain) {
             explain(d);
         }

@@ -82,7 +82,8 @@ public record RunRecord(Path folder, String pipeline, int trial, List<StageRecor
         Set<String> succeeded = new LinkedHashSet<>();
         for (LifecycleEvent event : EventLog.events(folder.resolve(EventLog.FILE))) {
             if (event instanceof RunStartedEvent e) {
-                pipeline = e.pipeline();
+                // a sweep's combinations are configurations of their own
+                pipeline = e.configuration().isEmpty() ? e.pipeline() : e.pipeline() + " [" + e.configuration() + "]";
                 trial = e.trial();
             } else if (event instanceof StageStartedEvent e) {
                 started.putIfAbsent(e.stage(), e);

@@ -34,7 +34,16 @@ public final class DescriptorValidator {
 
     /** The file with command-line overrides applied, validated as one descriptor. */
     public PipelineDescriptor validate(Path file, List<Overrides.Override> overrides) throws DescriptorException {
-        return validate(file, readText(file), overrides);
+        return validate(file, readText(file), overrides, false);
+    }
+
+    /**
+     * The file with command-line overrides applied; with {@code multirun}, overrides of several
+     * comma-separated values sweep (Hydra's habit), each combination a configuration.
+     */
+    public PipelineDescriptor validate(Path file, List<Overrides.Override> overrides, boolean multirun)
+            throws DescriptorException {
+        return validate(file, readText(file), overrides, multirun);
     }
 
     /** The file as UTF-8 text; a located problem when it is missing, unreadable or in another encoding. */
@@ -79,12 +88,70 @@ public final class DescriptorValidator {
     }
 
     public PipelineDescriptor validate(Path file, String text) throws DescriptorException {
-        return validate(file, text, List.of());
+        return validate(file, text, List.of(), false);
     }
 
-    private PipelineDescriptor validate(Path file, String text, List<Overrides.Override> overrides)
+    private PipelineDescriptor validate(Path file, String text, List<Overrides.Override> overrides, boolean multirun)
             throws DescriptorException {
-        YamlNode tree = Overrides.apply(YamlTreeReader.read(file.toString(), text), overrides);
+        YamlNode tree = YamlTreeReader.read(file.toString(), text);
+        List<Overrides.Override> single = new java.util.ArrayList<>(overrides);
+        if (multirun) {
+            single.clear();
+            tree = Overrides.sweepFromCommandLine(tree, overrides, single);
+        }
+        tree = Overrides.apply(tree, single);
+        PipelineDescriptor descriptor = validateTree(file, text, tree);
+        YamlNode.Entry sweep = ((YamlNode.Mapping) tree).entries().get("sweep");
+        return sweep == null ? descriptor : descriptor.withConfigurations(expand(file, text, (YamlNode.Mapping) tree,
+                (YamlNode.Mapping) sweep.value()));
+    }
+
+    /** Each combination of a sweep's grid, as a descriptor validated on its own; every problem of every one. */
+    private List<PipelineDescriptor> expand(Path file, String text, YamlNode.Mapping tree, YamlNode.Mapping sweep)
+            throws DescriptorException {
+        Map<String, YamlNode.Entry> rest = new java.util.LinkedHashMap<>(tree.entries());
+        rest.remove("sweep");
+        YamlNode base = new YamlNode.Mapping(rest, tree.location());
+        YamlNode.Entry trials = sweep.entries().get("trials");
+        if (trials != null) {
+            base = Overrides.apply(base, "trials", trials.value(), trials.value().location());
+        }
+        List<YamlNode.Entry> grid = List.copyOf(((YamlNode.Mapping) sweep.entries().get("grid").value()).entries().values());
+        List<List<YamlNode>> combinations = new java.util.ArrayList<>(List.of(List.of()));
+        for (YamlNode.Entry key : grid) {
+            List<List<YamlNode>> next = new java.util.ArrayList<>();
+            for (List<YamlNode> partial : combinations) {
+                for (YamlNode value : ((YamlNode.Sequence) key.value()).items()) {
+                    List<YamlNode> longer = new java.util.ArrayList<>(partial);
+                    longer.add(value);
+                    next.add(longer);
+                }
+            }
+            combinations = next;
+        }
+        java.util.Set<DescriptorProblem> problems = new java.util.LinkedHashSet<>();
+        List<PipelineDescriptor> out = new java.util.ArrayList<>();
+        for (List<YamlNode> values : combinations) {
+            YamlNode combination = base;
+            List<String> label = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < grid.size(); i++) {
+                    YamlNode value = values.get(i);
+                    combination = Overrides.apply(combination, grid.get(i).key(), value, value.location());
+                    label.add(grid.get(i).key() + "=" + Overrides.text(value));
+                }
+                out.add(validateTree(file, text, combination).asConfiguration(String.join(" ", label), out.size() + 1));
+            } catch (DescriptorException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new DescriptorException(List.copyOf(problems));
+        }
+        return out;
+    }
+
+    private PipelineDescriptor validateTree(Path file, String text, YamlNode tree) throws DescriptorException {
         long seed = seedOf(tree, schema);
         Validation v = new Validation(registry, seed);
         schema.validate(tree, "", v);

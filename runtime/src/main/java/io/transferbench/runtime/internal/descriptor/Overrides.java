@@ -17,7 +17,7 @@ public final class Overrides {
 
     private static final Pattern SEGMENT = Pattern.compile("([A-Za-z0-9_-]+)|\\[(\\d+)]");
 
-    /** One override as given. */
+    /** One override as given; with {@code --multirun}, a value of several, comma-separated, is a sweep. */
     public record Override(String key, String value) {
         /** Where its value "was written", for messages. */
         String origin() {
@@ -47,6 +47,69 @@ public final class Overrides {
         return out;
     }
 
+    /**
+     * {@code --multirun}: every override whose value lists several, separated by commas outside brackets
+     * ({@code stages[1].frequency.rule=none,rule-1}), becomes a key of the descriptor's sweep grid (added to
+     * one it already has); the others stay overrides.
+     */
+    static YamlNode sweepFromCommandLine(YamlNode root, List<Override> overrides, List<Override> single)
+            throws DescriptorException {
+        Map<String, YamlNode.Entry> grid = new LinkedHashMap<>();
+        for (Override o : overrides) {
+            List<String> values = splitTopLevel(o.value());
+            if (values.size() < 2) {
+                single.add(o);
+                continue;
+            }
+            List<YamlNode> items = new ArrayList<>();
+            for (String v : values) {
+                items.add(YamlTreeReader.read(o.origin(), v));
+            }
+            Location at = new Location(o.origin(), 1, 1);
+            grid.put(o.key(), new YamlNode.Entry(o.key(), at, new YamlNode.Sequence(items, at)));
+        }
+        if (grid.isEmpty() || !(root instanceof YamlNode.Mapping tree)) {
+            return root;
+        }
+        Map<String, YamlNode.Entry> entries = new LinkedHashMap<>(tree.entries());
+        YamlNode.Entry sweep = entries.get("sweep");
+        Map<String, YamlNode.Entry> sweepEntries = new LinkedHashMap<>();
+        Map<String, YamlNode.Entry> gridEntries = new LinkedHashMap<>();
+        Location at = tree.location();
+        if (sweep != null && sweep.value() instanceof YamlNode.Mapping existing) {
+            sweepEntries.putAll(existing.entries());
+            YamlNode.Entry g = existing.entries().get("grid");
+            if (g != null && g.value() instanceof YamlNode.Mapping existingGrid) {
+                gridEntries.putAll(existingGrid.entries());
+            }
+            at = existing.location();
+        }
+        gridEntries.putAll(grid);
+        sweepEntries.put("grid", new YamlNode.Entry("grid", at, new YamlNode.Mapping(gridEntries, at)));
+        entries.put("sweep", new YamlNode.Entry("sweep", at, new YamlNode.Mapping(sweepEntries, at)));
+        return new YamlNode.Mapping(entries, tree.location());
+    }
+
+    /** The parts of a value separated by commas that are not inside brackets or braces. */
+    private static List<String> splitTopLevel(String value) {
+        List<String> parts = new ArrayList<>();
+        int depth = 0;
+        int start = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '[' || c == '{') {
+                depth++;
+            } else if (c == ']' || c == '}') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                parts.add(value.substring(start, i));
+                start = i + 1;
+            }
+        }
+        parts.add(value.substring(start));
+        return parts;
+    }
+
     /** The tree with every override applied in order; a key that cannot be reached is a problem naming it. */
     static YamlNode apply(YamlNode root, List<Override> overrides) throws DescriptorException {
         YamlNode tree = root;
@@ -64,7 +127,7 @@ public final class Overrides {
                 continue;
             }
             try {
-                tree = set(tree, path, 0, value, o);
+                tree = set(tree, path, 0, value, new Location(o.origin(), 1, 1));
             } catch (IllegalArgumentException e) {
                 problems.add(new DescriptorProblem(new Location(o.origin(), 1, 1), o.key(), e.getMessage()));
             }
@@ -75,9 +138,45 @@ public final class Overrides {
         return tree;
     }
 
+    /** The tree with {@code value} (a node read elsewhere, a sweep's value) at {@code key}; null key paths are problems. */
+    static YamlNode apply(YamlNode root, String key, YamlNode value, Location at) throws DescriptorException {
+        List<DescriptorProblem> problems = new ArrayList<>();
+        List<Object> path = segments(new Override(key, ""), problems);
+        if (path == null) {
+            throw new DescriptorException(List.of(new DescriptorProblem(at, key, problems.get(0).message())));
+        }
+        try {
+            return set(root, path, 0, value, at);
+        } catch (IllegalArgumentException e) {
+            throw new DescriptorException(List.of(new DescriptorProblem(at, key, e.getMessage())));
+        }
+    }
+
+    /** A value as a sweep's label shows it: YAML flow style, without commas (the label goes into CSV files). */
+    static String text(YamlNode value) {
+        if (value instanceof YamlNode.Scalar scalar) {
+            return String.valueOf(scalar.value());
+        }
+        if (value instanceof YamlNode.Sequence list) {
+            return "[" + String.join(" ", list.items().stream().map(Overrides::text).toList()) + "]";
+        }
+        YamlNode.Mapping mapping = (YamlNode.Mapping) value;
+        return "{" + String.join(" ", mapping.entries().values().stream().map(e -> e.key() + ": " + text(e.value()))
+                .toList()) + "}";
+    }
+
+    /** Whether {@code key} is written in the key-path syntax. */
+    static boolean isKeyPath(String key) {
+        return segments(new Override(key, ""), new ArrayList<>()) != null;
+    }
+
     private static List<Object> segments(Override o, List<DescriptorProblem> problems) {
         List<Object> path = new ArrayList<>();
         String key = o.key();
+        if (key.isEmpty()) {
+            problems.add(new DescriptorProblem(new Location(o.origin(), 1, 1), "", "an empty key path"));
+            return null;
+        }
         int at = 0;
         while (at < key.length()) {
             if (key.charAt(at) == '.' && at > 0) {
@@ -96,12 +195,11 @@ public final class Overrides {
     }
 
     /** A copy of {@code node} with {@code value} at {@code path[from..]}; mappings on the way are made as needed. */
-    private static YamlNode set(YamlNode node, List<Object> path, int from, YamlNode value, Override o) {
+    private static YamlNode set(YamlNode node, List<Object> path, int from, YamlNode value, Location here) {
         if (from == path.size()) {
             return value;
         }
         Object segment = path.get(from);
-        Location here = new Location(o.origin(), 1, 1);
         if (segment instanceof Integer index) {
             if (!(node instanceof YamlNode.Sequence list)) {
                 throw new IllegalArgumentException(describe(path, from) + " is not a list, so [" + index + "] means nothing");
@@ -111,7 +209,7 @@ public final class Overrides {
                         + (list.items().size() == 1 ? "" : "s") + "; [" + index + "] is beyond it");
             }
             List<YamlNode> items = new ArrayList<>(list.items());
-            items.set(index, set(items.get(index), path, from + 1, value, o));
+            items.set(index, set(items.get(index), path, from + 1, value, here));
             return new YamlNode.Sequence(items, list.location());
         }
         String key = (String) segment;
@@ -126,7 +224,7 @@ public final class Overrides {
         Map<String, YamlNode.Entry> entries = new LinkedHashMap<>(mapping.entries());
         YamlNode.Entry old = entries.get(key);
         YamlNode child = old != null ? old.value() : new YamlNode.Scalar(null, here);
-        entries.put(key, new YamlNode.Entry(key, old != null ? old.keyLocation() : here, set(child, path, from + 1, value, o)));
+        entries.put(key, new YamlNode.Entry(key, old != null ? old.keyLocation() : here, set(child, path, from + 1, value, here)));
         return new YamlNode.Mapping(entries, mapping.location());
     }
 

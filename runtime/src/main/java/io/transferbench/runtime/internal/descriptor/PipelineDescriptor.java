@@ -12,16 +12,25 @@ public final class PipelineDescriptor {
     private final Section root;
 
     private final int trial;
+    /** One combination of a sweep: its values as a label, and its 1-based position (0: not a sweep). */
+    private final String configuration;
+    private final int configurationIndex;
+    /** A sweep's combinations, each a descriptor of its own; empty when the descriptor has no sweep. */
+    private final List<PipelineDescriptor> configurations;
 
     PipelineDescriptor(Path file, String text, Section root) {
-        this(file, text, root, 1);
+        this(file, text, root, 1, "", 0, List.of());
     }
 
-    private PipelineDescriptor(Path file, String text, Section root, int trial) {
+    private PipelineDescriptor(Path file, String text, Section root, int trial, String configuration,
+                               int configurationIndex, List<PipelineDescriptor> configurations) {
         this.file = file;
         this.text = text;
         this.root = root;
         this.trial = trial;
+        this.configuration = configuration;
+        this.configurationIndex = configurationIndex;
+        this.configurations = List.copyOf(configurations);
     }
 
     /**
@@ -29,7 +38,31 @@ public final class PipelineDescriptor {
      * derived from it, so components and data order differ between trials and repeat across runs.
      */
     public PipelineDescriptor forTrial(int trial) {
-        return new PipelineDescriptor(file, text, root.withSeed(Seeds.trial(root.integer("seed"), trial)), trial);
+        return new PipelineDescriptor(file, text, root.withSeed(Seeds.trial(root.integer("seed"), trial)), trial,
+                configuration, configurationIndex, List.of());
+    }
+
+    PipelineDescriptor asConfiguration(String label, int index) {
+        return new PipelineDescriptor(file, text, root, trial, label, index, List.of());
+    }
+
+    PipelineDescriptor withConfigurations(List<PipelineDescriptor> combinations) {
+        return new PipelineDescriptor(file, text, root, trial, configuration, configurationIndex, combinations);
+    }
+
+    /** What runs: each combination of the sweep, or this descriptor alone when it has none. */
+    public List<PipelineDescriptor> configurations() {
+        return configurations.isEmpty() ? List.of(this) : configurations;
+    }
+
+    /** The sweep values of this combination ({@code stages[1].frequency.rule=rule-5 ...}); empty when not a sweep. */
+    public String configuration() {
+        return configuration;
+    }
+
+    /** This combination's 1-based position in its sweep; 0 when not a sweep. */
+    public int configurationIndex() {
+        return configurationIndex;
     }
 
     /** Which trial this is, 1-based. */

@@ -101,7 +101,13 @@ public final class PipelineSchema {
                 required("tasks", new NamedEntriesSchema("The tasks, by name.", task, 1)),
                 required("networks", new NamedEntriesSchema("The networks, by name.", network, 1)),
                 required("stages", new ListSchema("The stages, run in order.",
-                        new VariantSchema("A stage.", "type", stages), 1, false)));
+                        new VariantSchema("A stage.", "type", stages), 1, false)),
+                optional("sweep", object("Runs the pipeline once per combination of the grid's values (and per trial): "
+                                + "each combination is the descriptor with those values, validated like it.", List.of(),
+                        required("grid", new Schema.GridSchema("Key paths with the values each takes, e.g. "
+                                + "stages[1].frequency.rule: [none, rule-1, rule-5].")),
+                        optional("trials", integer("Trials of each combination; the descriptor's 'trials' when absent.",
+                                1.0, 1000.0)))));
     }
 
     // ------------------------------------------------------------------ cross-field checks

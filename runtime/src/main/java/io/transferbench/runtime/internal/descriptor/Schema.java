@@ -330,6 +330,46 @@ public abstract class Schema {
         }
     }
 
+    /** A sweep's grid: descriptor key paths, each with the list of values it takes. */
+    public static final class GridSchema extends Schema {
+
+        GridSchema(String description) {
+            super(description);
+        }
+
+        @Override
+        String expected() {
+            return "a mapping from key paths (as in the error messages) to lists of values";
+        }
+
+        @Override
+        void validate(YamlNode node, String path, Validation v) {
+            if (!(node instanceof YamlNode.Mapping mapping) || mapping.entries().isEmpty()) {
+                v.problem(node.location(), path, "expected " + expected() + ", found " + node.kind());
+                return;
+            }
+            for (YamlNode.Entry e : mapping.entries().values()) {
+                String child = path + "." + e.key();
+                if (!Overrides.isKeyPath(e.key()) || e.key().startsWith("sweep")) {
+                    v.problem(e.keyLocation(), child, "expected a key path of the descriptor, as the error messages write "
+                            + "them (stages[1].frequency.rule)");
+                } else if (!(e.value() instanceof YamlNode.Sequence list) || list.items().isEmpty()) {
+                    v.problem(e.value().location(), child, "expected a list of at least one value, found "
+                            + e.value().kind());
+                }
+            }
+        }
+
+        @Override
+        Map<String, Object> jsonSchema() {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("type", "object");
+            j.put("additionalProperties", Map.of("type", "array", "minItems", 1));
+            j.put("minProperties", 1);
+            return described(j);
+        }
+    }
+
     /** One key of an object. A field without a default and not marked optional is required. */
     public record Field(String name, Schema schema, boolean required, Object defaultValue) {
         public Optional<Object> defaultIfAbsent() {

@@ -69,7 +69,10 @@ public final class PipelineRunner {
         observers.add(observer);
     }
 
-    /** Runs every trial; stops at the first trial that fails. */
+    /**
+     * Runs every trial of one configuration (the descriptor, or one combination of its sweep: see
+     * {@link PipelineDescriptor#configurations()}); stops at the first trial that fails.
+     */
     public List<RunOutcome> run(PipelineDescriptor descriptor, Map<String, TaskData> tasks) throws IOException {
         List<RunOutcome> outcomes = new ArrayList<>();
         for (int trial = 1; trial <= descriptor.trials(); trial++) {
@@ -136,7 +139,7 @@ public final class PipelineRunner {
             }
             String runId = folder.getFileName().toString();
             if (!checkpoints.resumed()) {
-                publisher.publish(new RunStartedEvent(runId, d.name(), d.effectiveSeed(), d.trial()));
+                publisher.publish(new RunStartedEvent(runId, d.name(), d.effectiveSeed(), d.trial(), d.configuration()));
                 checkpoints.stageCompleted(-1);
             } else {
                 int next = checkpoints.completedStages();
@@ -241,6 +244,7 @@ public final class PipelineRunner {
     private Path createRunFolder(PipelineDescriptor d) throws IOException {
         Path output = Path.of(d.root().string("output"));
         String base = LocalDateTime.now(clock).format(FOLDER_TIME) + "-" + d.name()
+                + (d.configurationIndex() > 0 ? "-" + d.configurationIndex() : "")
                 + (d.trials() > 1 ? "-trial-" + d.trial() : "");
         Files.createDirectories(output);
         Path folder = output.resolve(base);
