@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /** {@code transferbench compare RUN_DIR...}: configurations over trials, from the run folders' files alone. */
-@Command(name = "compare", description = "Compare run folders: per configuration (pipeline and stage) the mean and "
+@Command(name = "compare", mixinStandardHelpOptions = true, description = "Compare run folders: per configuration (pipeline and stage) the mean and "
         + "standard deviation over trials of each network's final error rate, transfers and stage time. "
         + "Prints Markdown and writes comparison.md, comparison.html (with overlaid curves) and comparison.csv (and comparison-compression.csv when a stage "
         + "compressed a network).")

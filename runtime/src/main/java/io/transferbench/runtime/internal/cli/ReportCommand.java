@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code transferbench report RUN_DIR...}: (re)writes each run folder's report.html. */
-@Command(name = "report", description = "Write report.html in run folders (a finished run has one already; this "
+@Command(name = "report", mixinStandardHelpOptions = true, description = "Write report.html in run folders (a finished run has one already; this "
         + "rebuilds it, or makes one for a run still going or interrupted).")
 final class ReportCommand implements Callable<Integer> {
 

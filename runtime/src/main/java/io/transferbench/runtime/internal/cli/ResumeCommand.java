@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code transferbench resume RUN_DIR}: continues an interrupted run from its last checkpoint. */
-@Command(name = "resume", description = "Continue an interrupted run in its folder from its last checkpoint.")
+@Command(name = "resume", mixinStandardHelpOptions = true, description = "Continue an interrupted run in its folder from its last checkpoint.")
 final class ResumeCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -37,10 +37,12 @@ public final class TransferbenchCommand implements Runnable {
             description = "Folder of plugin JARs (default: the distribution's plugins/, or ./plugins).")
     Path pluginsDir;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print only results and errors.")
+    // INHERIT: accepted after the subcommand too (transferbench run -q FILE)
+    @Option(names = {"-q", "--quiet"}, scope = CommandLine.ScopeType.INHERIT, description = "Print only results and errors.")
     boolean quiet;
 
-    @Option(names = {"-v", "--verbose"}, description = "Log more, and show stack traces of failures.")
+    @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "Log more, and show stack traces of failures.")
     boolean verbose;
 
     @CommandLine.Spec
@@ -125,6 +127,8 @@ public final class TransferbenchCommand implements Runnable {
                 }
             }
             return new String[] {"transferbench " + p.getProperty("version", "unknown"),
+                    "Deeplearning4j and ND4J " + p.getProperty("dl4j", "unknown") + ", backend nd4j-native (CPU, OpenBLAS "
+                            + p.getProperty("openblas", "unknown") + ", oneDNN layer helpers)",
                     "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
         }
     }

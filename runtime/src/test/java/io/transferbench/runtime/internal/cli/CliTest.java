@@ -128,4 +128,32 @@ class CliTest {
         assertTrue(bad.err().contains("error: override 'stages[0].epochs=many':1:1: stages[0].epochs: expected an integer"),
                 bad.err());
     }
+
+    @Test
+    void everySubcommandsHelpExitsZero() {
+        for (String command : new String[] {"run", "resume", "report", "compare", "validate", "plugins", "benchmark"}) {
+            Result r = run(command, "--help");
+            assertEquals(0, r.exitCode(), command + ": " + r.err());
+            assertTrue(r.out().contains("Usage: transferbench " + command), r.out());
+        }
+    }
+
+    @Test
+    void theVersionNamesTheEngine() {
+        Result r = run("--version");
+        assertTrue(r.out().contains("Deeplearning4j and ND4J 1.0.0-M2.1, backend nd4j-native"), r.out());
+    }
+
+    @Test
+    void quietWorksAfterTheSubcommandToo() throws IOException {
+        Path plugins = Files.createDirectories(dir.resolve("noisy-plugins"));
+        new PluginJar().source("org.quiet.Nothing", "package org.quiet; public final class Nothing { }")
+                .writeTo(plugins.resolve("nothing.jar"));
+        Path d = descriptor("rule-1");
+        Result loud = run("--plugins-dir", plugins.toString(), "validate", "--no-data", d.toString());
+        assertTrue(loud.err().contains("contributes no component"), loud.err());
+        Result quiet = run("--plugins-dir", plugins.toString(), "validate", "-q", "--no-data", d.toString());
+        assertEquals(0, quiet.exitCode(), quiet.err());
+        assertFalse(quiet.err().contains("contributes no component"), "-q after the subcommand: " + quiet.err());
+    }
 }
