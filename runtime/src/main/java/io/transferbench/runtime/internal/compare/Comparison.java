@@ -27,6 +27,25 @@ public final class Comparison {
             double ss = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
             return new Stat(mean, n > 1 ? Math.sqrt(ss / (n - 1)) : 0, n);
         }
+
+        /**
+         * "mean ± sd" with {@code decimals} decimals, scaled by {@code scale}; the spread of a single trial is
+         * "n/a", not a misleading 0.
+         */
+        public String text(int decimals, double scale) {
+            String f = "%." + decimals + "f";
+            return String.format(Locale.ROOT, f, scale * mean) + " ± "
+                    + (n > 1 ? String.format(Locale.ROOT, f, scale * sd) : "n/a");
+        }
+
+        public String text(int decimals) {
+            return text(decimals, 1);
+        }
+
+        /** The standard deviation for a CSV cell: empty for a single trial. */
+        String sdCell(int decimals) {
+            return n > 1 ? String.format(Locale.ROOT, "%." + decimals + "f", sd) : "";
+        }
     }
 
     /**
@@ -152,20 +171,28 @@ public final class Comparison {
         for (String key : keys) {
             Map<String, Object> values = new LinkedHashMap<>();
             settings.forEach((configuration, s) -> values.put(configuration, s.get(key)));
-            if (values.values().stream().map(v -> Objects.toString(v, "(absent)")).distinct().count() > 1) {
+            if (values.values().stream().map(Comparison::asValue).distinct().count() > 1) {
                 out.put(key, values);
             }
         }
         return out;
     }
 
+    /** A setting as a value: 10 and 10.0 are the same setting. */
+    private static String asValue(Object v) {
+        if (v instanceof Number number) {
+            return new java.math.BigDecimal(number.toString()).stripTrailingZeros().toPlainString();
+        }
+        return Objects.toString(v, "(absent)");
+    }
+
     public String csv() {
         StringBuilder b = new StringBuilder("pipeline,stage,network,trials,error_rate_mean,error_rate_sd,"
                 + "transfers_mean,transfers_sd,filters_received_mean,seconds_mean,seconds_sd\n");
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%.4f,%.4f,%.2f,%.2f,%.1f,%.2f,%.2f%n", r.pipeline(), r.stage(),
-                    r.network(), r.trials(), r.errorRate().mean(), r.errorRate().sd(), r.transfers().mean(),
-                    r.transfers().sd(), r.filtersReceived().mean(), r.seconds().mean(), r.seconds().sd()));
+            b.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%.4f,%s,%.2f,%s,%.1f,%.2f,%s%n", r.pipeline(), r.stage(),
+                    r.network(), r.trials(), r.errorRate().mean(), r.errorRate().sdCell(4), r.transfers().mean(),
+                    r.transfers().sdCell(2), r.filtersReceived().mean(), r.seconds().mean(), r.seconds().sdCell(2)));
         }
         return b.toString();
     }
@@ -175,10 +202,10 @@ public final class Comparison {
         StringBuilder b = new StringBuilder("pipeline,stage,network,trials,compression_rate_mean,compression_rate_sd,"
                 + "flops_reduction_mean,accuracy_before_mean,drop_pruned_mean,drop_pruned_sd,drop_final_mean,drop_final_sd\n");
         for (CompressionRow r : compressionRows) {
-            b.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%.4f,%.4f,%.4f,%.4f,%.2f,%.2f,%.2f,%.2f%n", r.pipeline(),
-                    r.stage(), r.network(), r.trials(), r.compressionRate().mean(), r.compressionRate().sd(),
-                    r.flopsReduction().mean(), r.accuracyBefore().mean(), r.dropPruned().mean(), r.dropPruned().sd(),
-                    r.dropFinal().mean(), r.dropFinal().sd()));
+            b.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%.4f,%s,%.4f,%.4f,%.2f,%s,%.2f,%s%n", r.pipeline(),
+                    r.stage(), r.network(), r.trials(), r.compressionRate().mean(), r.compressionRate().sdCell(4),
+                    r.flopsReduction().mean(), r.accuracyBefore().mean(), r.dropPruned().mean(), r.dropPruned().sdCell(2),
+                    r.dropFinal().mean(), r.dropFinal().sdCell(2)));
         }
         return b.toString();
     }
@@ -188,19 +215,19 @@ public final class Comparison {
         b.append("| configuration | network | trials | final error rate % (mean ± sd) | transfers (mean ± sd) "
                 + "| stage time s (mean ± sd) |\n| --- | --- | ---: | ---: | ---: | ---: |\n");
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "| %s / %s | %s | %d | %.2f ± %.2f | %.1f ± %.1f | %.1f ± %.1f |%n",
-                    r.pipeline(), r.stage(), r.network(), r.trials(), r.errorRate().mean(), r.errorRate().sd(),
-                    r.transfers().mean(), r.transfers().sd(), r.seconds().mean(), r.seconds().sd()));
+            b.append(String.format(Locale.ROOT, "| %s / %s | %s | %d | %s | %s | %s |%n",
+                    r.pipeline(), r.stage(), r.network(), r.trials(), r.errorRate().text(2), r.transfers().text(1),
+                    r.seconds().text(1)));
         }
         if (!compressionRows.isEmpty()) {
             b.append("\nCompression (drops in accuracy points against the network before the stage; positive = worse):\n\n"
                     + "| configuration | network | trials | parameters removed % | FLOPs removed % | accuracy before % "
                     + "| drop after removal | drop after retraining |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
             for (CompressionRow r : compressionRows) {
-                b.append(String.format(Locale.ROOT, "| %s / %s | %s | %d | %.2f ± %.2f | %.2f | %.2f | %.2f ± %.2f | %.2f ± %.2f |%n",
-                        r.pipeline(), r.stage(), r.network(), r.trials(), 100 * r.compressionRate().mean(),
-                        100 * r.compressionRate().sd(), 100 * r.flopsReduction().mean(), 100 * r.accuracyBefore().mean(),
-                        r.dropPruned().mean(), r.dropPruned().sd(), r.dropFinal().mean(), r.dropFinal().sd()));
+                b.append(String.format(Locale.ROOT, "| %s / %s | %s | %d | %s | %.2f | %.2f | %s | %s |%n",
+                        r.pipeline(), r.stage(), r.network(), r.trials(), r.compressionRate().text(2, 100),
+                        100 * r.flopsReduction().mean(), 100 * r.accuracyBefore().mean(), r.dropPruned().text(2),
+                        r.dropFinal().text(2)));
             }
         }
         if (!differing.isEmpty()) {

@@ -26,10 +26,9 @@ public final class ComparisonPage {
                 + "<th>transfers (mean ± sd)</th><th>stage time s (mean ± sd)</th></tr>\n");
         for (Comparison.Row r : comparison.rows()) {
             b.append(String.format(Locale.ROOT, "<tr><td>%s / %s</td><td>%s</td><td class=\"n\">%d</td>"
-                            + "<td class=\"n\">%.2f ± %.2f</td><td class=\"n\">%.1f ± %.1f</td><td class=\"n\">%.1f ± %.1f</td></tr>%n",
+                            + "<td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td></tr>%n",
                     Html.escape(r.pipeline()), Html.escape(r.stage()), Html.escape(r.network()), r.trials(),
-                    r.errorRate().mean(), r.errorRate().sd(), r.transfers().mean(), r.transfers().sd(),
-                    r.seconds().mean(), r.seconds().sd()));
+                    r.errorRate().text(2), r.transfers().text(1), r.seconds().text(1)));
         }
         b.append("</table>\n");
         if (!comparison.compressionRows().isEmpty()) {
@@ -39,12 +38,11 @@ public final class ComparisonPage {
                     + "<th>drop after retraining</th></tr>\n");
             for (Comparison.CompressionRow r : comparison.compressionRows()) {
                 b.append(String.format(Locale.ROOT, "<tr><td>%s / %s</td><td>%s</td><td class=\"n\">%d</td>"
-                                + "<td class=\"n\">%.2f ± %.2f</td><td class=\"n\">%.2f</td><td class=\"n\">%.2f</td>"
-                                + "<td class=\"n\">%.2f ± %.2f</td><td class=\"n\">%.2f ± %.2f</td></tr>%n",
+                                + "<td class=\"n\">%s</td><td class=\"n\">%.2f</td><td class=\"n\">%.2f</td>"
+                                + "<td class=\"n\">%s</td><td class=\"n\">%s</td></tr>%n",
                         Html.escape(r.pipeline()), Html.escape(r.stage()), Html.escape(r.network()), r.trials(),
-                        100 * r.compressionRate().mean(), 100 * r.compressionRate().sd(), 100 * r.flopsReduction().mean(),
-                        100 * r.accuracyBefore().mean(), r.dropPruned().mean(), r.dropPruned().sd(), r.dropFinal().mean(),
-                        r.dropFinal().sd()));
+                        r.compressionRate().text(2, 100), 100 * r.flopsReduction().mean(), 100 * r.accuracyBefore().mean(),
+                        r.dropPruned().text(2), r.dropFinal().text(2)));
             }
             b.append("</table>\n");
         }

@@ -174,4 +174,21 @@ class CompareTest {
         assertEquals(2, bad);
         assertTrue(err2.toString().contains("no such folder"), err2.toString());
     }
+
+    @Test
+    void oneTrialHasNoSpreadAndSettingsAreComparedAsValues() throws IOException {
+        Path one = run("r5", 1, 20, 10, 3, 100);
+        Comparison c = Comparison.of(List.of(RunRecord.read(one)));
+        assertTrue(c.markdown().contains("| exp / scratch | a | 1 | 20.00 ± n/a |"), c.markdown());
+        assertTrue(c.csv().contains("exp,scratch,a,1,20.0000,,"), "an empty cell, not 0: " + c.csv());
+
+        // "epochs: 2.0" in one configuration (scratch) and "epochs: 2" in the other (none) are the same setting
+        Path other = run("r6", 2, 20, 10, 3, 100);
+        Path events = other.resolve("events.jsonl");
+        Files.writeString(events, Files.readString(events).replace("\"epochs\":2}", "\"epochs\":2.0}"));
+        assertTrue(Files.readString(events).contains("\"epochs\":2.0}"), "the test changed the scratch stage");
+        Comparison values = Comparison.of(List.of(RunRecord.read(other)));
+        assertTrue(!values.differingSettings().containsKey("epochs"), values.differingSettings().toString());
+        assertTrue(values.differingSettings().containsKey("transfer"), "settings that do differ are still listed");
+    }
 }
