@@ -131,7 +131,7 @@ class CliTest {
 
     @Test
     void everySubcommandsHelpExitsZero() {
-        for (String command : new String[] {"run", "resume", "report", "compare", "validate", "plugins", "benchmark"}) {
+        for (String command : new String[] {"run", "resume", "runs", "report", "compare", "validate", "plugins", "benchmark"}) {
             Result r = run(command, "--help");
             assertEquals(0, r.exitCode(), command + ": " + r.err());
             assertTrue(r.out().contains("Usage: transferbench " + command), r.out());
