@@ -364,7 +364,10 @@ public abstract class Schema {
         Map<String, Object> jsonSchema() {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("type", "object");
-            j.put("additionalProperties", Map.of("type", "array", "minItems", 1));
+            Map<String, Object> list = new LinkedHashMap<>(); // ordered: the generated file must not change run to run
+            list.put("type", "array");
+            list.put("minItems", 1);
+            j.put("additionalProperties", list);
             j.put("minProperties", 1);
             return described(j);
         }
