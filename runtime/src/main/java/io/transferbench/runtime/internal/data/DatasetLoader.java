@@ -43,6 +43,33 @@ public final class DatasetLoader {
         return cached;
     }
 
+    /** The files a data set is read from in {@code folder} (those that exist), for checksums in a run's provenance. */
+    public static List<Path> files(String dataset, Path folder) {
+        List<Path> files = new java.util.ArrayList<>();
+        switch (dataset) {
+            case "fashion-mnist", "mnist" -> {
+                for (String prefix : List.of("train", "t10k")) {
+                    files.add(existing(folder, prefix + "-images-idx3-ubyte"));
+                    files.add(existing(folder, prefix + "-labels-idx1-ubyte"));
+                }
+            }
+            case "cifar-10" -> {
+                Path base = Files.isDirectory(folder.resolve("cifar-10-batches-bin")) ? folder.resolve("cifar-10-batches-bin")
+                        : folder;
+                for (String name : List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+                        "data_batch_5.bin", "test_batch.bin")) {
+                    files.add(base.resolve(name));
+                }
+            }
+            default -> {
+                Path base = Files.isDirectory(folder.resolve("cifar-100-binary")) ? folder.resolve("cifar-100-binary") : folder;
+                files.add(base.resolve("train.bin"));
+                files.add(base.resolve("test.bin"));
+            }
+        }
+        return files.stream().filter(Files::isRegularFile).toList();
+    }
+
     private static DatasetSplits read(String dataset, Path folder) throws DataException {
         switch (dataset) {
             case "fashion-mnist":

@@ -33,6 +33,7 @@ public final class MetricsRecorder implements LifecycleListener, Closeable {
     private final Path folder;
     private final BufferedWriter csv;
     private final Map<String, Map<String, Object>> last = new LinkedHashMap<>();
+    private Map<String, String> provenance = Map.of();
 
     public MetricsRecorder(Path folder) {
         this(folder, false);
@@ -97,7 +98,9 @@ public final class MetricsRecorder implements LifecycleListener, Closeable {
 
     /** Keeps each network's last result (epoch end or evaluation) for summary.json. */
     private void remember(LifecycleEvent event) {
-        if (event instanceof EpochEndedEvent e) {
+        if (event instanceof io.transferbench.api.event.RunStartedEvent e) {
+            provenance = e.provenance();
+        } else if (event instanceof EpochEndedEvent e) {
             remember(e.network(), e.stage(), e.accuracy(), e.errorRate(), e.evalLoss());
         } else if (event instanceof NetworkEvaluatedEvent e) {
             remember(e.network(), e.stage(), e.accuracy(), e.errorRate(), e.loss());
@@ -129,6 +132,7 @@ public final class MetricsRecorder implements LifecycleListener, Closeable {
         summary.put("succeeded", e.succeeded());
         summary.put("seconds", e.seconds());
         summary.put("networks", last);
+        summary.put("provenance", provenance);
         try {
             Path temp = folder.resolve("summary.json.tmp");
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(temp.toFile(), summary);

@@ -139,7 +139,8 @@ public final class PipelineRunner {
             }
             String runId = folder.getFileName().toString();
             if (!checkpoints.resumed()) {
-                publisher.publish(new RunStartedEvent(runId, d.name(), d.effectiveSeed(), d.trial(), d.configuration()));
+                publisher.publish(new RunStartedEvent(runId, d.name(), d.effectiveSeed(), d.trial(), d.configuration(),
+                        Provenance.of(d, StageTypes.componentUses(d, stages))));
                 checkpoints.stageCompleted(-1);
             } else {
                 int next = checkpoints.completedStages();

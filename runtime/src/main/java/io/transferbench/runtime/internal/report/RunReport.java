@@ -121,6 +121,12 @@ public final class RunReport {
             filtersMoved(b, stage);
         }
         components(b, folder);
+        if (runStarted != null && !runStarted.provenance().isEmpty()) {
+            b.append("<h2>Provenance</h2>\n<table><tr><th>what</th><th>value</th></tr>\n");
+            runStarted.provenance().forEach((k, v) -> b.append("<tr><td>").append(Html.escape(k)).append("</td><td>")
+                    .append(Html.escape(v)).append("</td></tr>\n"));
+            b.append("</table>\n");
+        }
         Path descriptor = folder.resolve("descriptor.yaml");
         if (Files.isRegularFile(descriptor)) {
             b.append("<h2>Resolved descriptor</h2>\n<pre>").append(Html.escape(Files.readString(descriptor)))

@@ -52,14 +52,14 @@ class RunListingTest {
 
     @Test
     void finishedFailedUnfinishedAndDamagedRunsAreTold() throws IOException {
-        folder("a-finished", List.of(new RunStartedEvent("a", "demo", 1, 1, ""),
+        folder("a-finished", List.of(new RunStartedEvent("a", "demo", 1, 1, "", Map.of()),
                 new StageStartedEvent("s", "evaluate", 0, Map.of()),
                 new NetworkEvaluatedEvent("s", "base", "t", 0.875, 12.5, 0.4, 100),
                 StageFinishedEvent.succeeded("s", "evaluate", 0, 3), new RunFinishedEvent("a", true, 61)));
-        folder("b-failed", List.of(new RunStartedEvent("b", "demo", 1, 2, ""),
+        folder("b-failed", List.of(new RunStartedEvent("b", "demo", 1, 2, "", Map.of()),
                 new StageStartedEvent("p", "prune", 0, Map.of()),
                 new StageFinishedEvent("p", "prune", 0, 3, false, "out of filters"), new RunFinishedEvent("b", false, 4)));
-        folder("sweep/c-unfinished", List.of(new RunStartedEvent("c", "demo", 1, 1, "seed=3"),
+        folder("sweep/c-unfinished", List.of(new RunStartedEvent("c", "demo", 1, 1, "seed=3", Map.of()),
                 new StageStartedEvent("t", "pretrain", 0, Map.of()),
                 new EpochEndedEvent("t", "net", 1, 5, 1, 0.5, 50, 1, 2)));
         Path damaged = Files.createDirectories(dir.resolve("runs/d-damaged"));

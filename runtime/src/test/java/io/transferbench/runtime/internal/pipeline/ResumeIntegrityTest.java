@@ -231,7 +231,7 @@ class ResumeIntegrityTest {
                         : e instanceof io.transferbench.api.event.RunFinishedEvent f
                         ? new io.transferbench.api.event.RunFinishedEvent("", f.succeeded(), 0)
                         : e instanceof io.transferbench.api.event.RunStartedEvent s
-                        ? new io.transferbench.api.event.RunStartedEvent("", s.pipeline(), s.seed(), s.trial(), s.configuration())
+                        ? new io.transferbench.api.event.RunStartedEvent("", s.pipeline(), s.seed(), s.trial(), s.configuration(), Map.of())
                         : e instanceof io.transferbench.api.event.CheckpointWrittenEvent c
                         ? new io.transferbench.api.event.CheckpointWrittenEvent(c.stage(), c.epoch(), "") : e)
                 .map(Object::toString).toList();

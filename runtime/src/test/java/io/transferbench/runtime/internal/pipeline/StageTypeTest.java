@@ -185,7 +185,7 @@ class StageTypeTest {
                 .map(e -> e instanceof StageFinishedEvent f ? StageFinishedEvent.succeeded(f.stage(), f.stageType(),
                         f.index(), 0) : e instanceof RunFinishedEvent r ? new RunFinishedEvent("", r.succeeded(), 0)
                         : e instanceof io.transferbench.api.event.RunStartedEvent s
-                        ? new io.transferbench.api.event.RunStartedEvent("", s.pipeline(), s.seed(), s.trial(), s.configuration())
+                        ? new io.transferbench.api.event.RunStartedEvent("", s.pipeline(), s.seed(), s.trial(), s.configuration(), Map.of())
                         : e instanceof CheckpointWrittenEvent c ? new CheckpointWrittenEvent(c.stage(), c.epoch(), "")
                         : e)
                 .map(Object::toString).toList();

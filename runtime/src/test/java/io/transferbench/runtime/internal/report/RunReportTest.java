@@ -57,7 +57,7 @@ class RunReportTest {
     private Path recordedRun() throws IOException {
         Path run = Files.createDirectories(dir.resolve("20261124-010000-demo"));
         List<LifecycleEvent> e = new ArrayList<>();
-        e.add(new RunStartedEvent("20261124-010000-demo", "demo", 7, 1, ""));
+        e.add(new RunStartedEvent("20261124-010000-demo", "demo", 7, 1, "", Map.of("transferbench.commit", "abc1234")));
         e.add(new StageStartedEvent("transfer", "online-transfer", 0, Map.of("frequency.initial", 2)));
         e.add(new ScheduleInitializedEvent("transfer", "a", 2, 10, "rule-1", "none", 1, 4, 0.5, 50));
         e.add(new ScheduleInitializedEvent("transfer", "b", 2, 10, "rule-1", "none", 1, 4, 0.5, 50));
