@@ -48,6 +48,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (DescriptorException e) {
             return ValidateCommand.report(root, e);
         }
+        ValidateCommand.warn(root, d);
         PipelineRunner runner = root.injector().getInstance(PipelineRunner.class);
         if (!root.quiet) {
             runner.addObserver(new Progress(root.out(), System.console() != null, root.verbose));

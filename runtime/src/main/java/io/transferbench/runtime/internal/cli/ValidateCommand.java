@@ -59,6 +59,7 @@ final class ValidateCommand implements Callable<Integer> {
         } catch (DescriptorException e) {
             return report(root, e);
         }
+        ValidateCommand.warn(root, d);
         String data = "";
         if (!noData) {
             try {
@@ -77,6 +78,13 @@ final class ValidateCommand implements Callable<Integer> {
             explain(d);
         }
         return TransferbenchCommand.OK;
+    }
+
+    /** The stages' warnings (a rule that can never fire, ...), each combination of a sweep's once, on stderr. */
+    static void warn(TransferbenchCommand root, PipelineDescriptor d) {
+        StageTypes types = root.injector().getInstance(StageTypes.class);
+        d.configurations().stream().flatMap(c -> types.warnings(c).stream()).distinct()
+                .forEach(w -> root.err().println("warning: " + w));
     }
 
     static int report(TransferbenchCommand root, DescriptorException e) {

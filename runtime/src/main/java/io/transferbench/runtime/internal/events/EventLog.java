@@ -21,6 +21,7 @@ import io.transferbench.api.event.ScheduleInitializedEvent;
 import io.transferbench.api.event.StageFinishedEvent;
 import io.transferbench.api.event.StageStartedEvent;
 import io.transferbench.api.event.TransferPointReachedEvent;
+import io.transferbench.api.event.WarningIssuedEvent;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,7 +52,7 @@ public final class EventLog {
 
     private static final Map<String, Class<? extends LifecycleEvent>> TYPES = byType(RunStartedEvent.class,
             RunResumedEvent.class, RunFinishedEvent.class, StageStartedEvent.class, StageFinishedEvent.class, EpochStartedEvent.class,
-            EpochEndedEvent.class, NetworkEvaluatedEvent.class, ScheduleInitializedEvent.class,
+            EpochEndedEvent.class, NetworkEvaluatedEvent.class, WarningIssuedEvent.class, ScheduleInitializedEvent.class,
             TransferPointReachedEvent.class, FiltersTransferredEvent.class, ScheduleAdjustedEvent.class,
             PruningStepCompletedEvent.class, CompressionStepCompletedEvent.class, CheckpointWrittenEvent.class);
 

@@ -9,6 +9,7 @@ import io.transferbench.api.event.RunResumedEvent;
 import io.transferbench.api.event.RunStartedEvent;
 import io.transferbench.api.event.StageFinishedEvent;
 import io.transferbench.api.event.StageStartedEvent;
+import io.transferbench.api.event.WarningIssuedEvent;
 import io.transferbench.runtime.internal.data.TaskData;
 import io.transferbench.runtime.internal.descriptor.DescriptorValidator;
 import io.transferbench.runtime.internal.descriptor.PipelineDescriptor;
@@ -141,6 +142,9 @@ public final class PipelineRunner {
             if (!checkpoints.resumed()) {
                 publisher.publish(new RunStartedEvent(runId, d.name(), d.effectiveSeed(), d.trial(), d.configuration(),
                         Provenance.of(d, StageTypes.componentUses(d, stages))));
+                for (StageTypes.ResolvedStage<?> stage : stages) {
+                    stage.warnings().forEach(w -> publisher.publish(new WarningIssuedEvent(stage.name(), w)));
+                }
                 checkpoints.stageCompleted(-1);
             } else {
                 int next = checkpoints.completedStages();

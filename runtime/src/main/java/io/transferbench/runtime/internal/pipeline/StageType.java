@@ -31,6 +31,14 @@ public interface StageType<S> {
         return List.of();
     }
 
+    /**
+     * What in these settings cannot act as written (a rule that can never fire): printed by validate and
+     * run before anything trains, and recorded for the report. None by default.
+     */
+    default List<String> warnings(S settings) {
+        return List.of();
+    }
+
     void run(S settings, StageContext context) throws Exception;
 
     /** Its own part of each stage section of the report, after the generic curves; none by default. */

@@ -69,6 +69,11 @@ public final class StageTypes {
         return out;
     }
 
+    /** Every warning of a validated pipeline's stages, in stage order. */
+    public List<String> warnings(PipelineDescriptor pipeline) {
+        return resolve(pipeline).stream().flatMap(s -> s.warnings().stream()).toList();
+    }
+
     /** A component a pipeline names: the stage (or "pipeline") and key that name it. */
     public record ComponentUse(String stage, String key, ResolvedComponent component) {
     }
@@ -101,6 +106,12 @@ public final class StageTypes {
 
         public List<StageComponent<?>> components() {
             return type.components(settings);
+        }
+
+        /** The stage type's warnings about these settings, each prefixed with where the stage is written. */
+        public List<String> warnings() {
+            return type.warnings(settings).stream().map(w -> declaration.section().location() + ": "
+                    + declaration.section().path() + ": " + w).toList();
         }
 
         void run(StageContext context) throws Exception {

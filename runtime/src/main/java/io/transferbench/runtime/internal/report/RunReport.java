@@ -11,6 +11,7 @@ import io.transferbench.api.event.StageEvent;
 import io.transferbench.api.event.StageFinishedEvent;
 import io.transferbench.api.event.StageStartedEvent;
 import io.transferbench.api.event.TransferPointReachedEvent;
+import io.transferbench.api.event.WarningIssuedEvent;
 import io.transferbench.runtime.internal.events.EventLog;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
@@ -113,6 +114,8 @@ public final class RunReport {
             b.append("<h2>Stage ").append(Html.escape(stage.name())).append(" <span class=\"muted\">(")
                     .append(Html.escape(stage.type())).append(")</span></h2>\n");
             failure(b, stage);
+            stage.of(WarningIssuedEvent.class).forEach(w -> b.append("<p><b>Warning:</b> ").append(Html.escape(w.message()))
+                    .append("</p>\n"));
             curves(b, stage);
             Section own = sections.get(stage.type());
             if (own != null) {
@@ -174,6 +177,10 @@ public final class RunReport {
         Map<String, List<EpochEndedEvent>> epochs = new LinkedHashMap<>();
         stage.of(EpochEndedEvent.class).forEach(e -> epochs.computeIfAbsent(e.network(), k -> new ArrayList<>()).add(e));
         if (epochs.isEmpty()) {
+            return;
+        }
+        if (epochs.values().stream().allMatch(list -> list.size() < 2)) {
+            b.append("<p>One epoch: no curve to draw; the final results above hold its numbers.</p>\n");
             return;
         }
         XYChart accuracy = Charts.xy(stage.name() + ": evaluation accuracy", "epoch", "accuracy");

@@ -32,6 +32,7 @@ import io.transferbench.runtime.internal.pipeline.StageDeclaration;
 import io.transferbench.runtime.internal.pipeline.StageType;
 import io.transferbench.runtime.internal.plugins.ComponentKind;
 import io.transferbench.runtime.internal.report.Charts;
+import io.transferbench.runtime.internal.report.Html;
 import io.transferbench.runtime.internal.report.RunReport;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -144,6 +145,26 @@ public final class OnlineTransferStage implements StageType<OnlineTransferStage.
     @Override
     public List<StageComponent<?>> components(Settings s) {
         return List.of(s.importance(), s.policy(), s.frequency().rule(), s.ratio().rule());
+    }
+
+    /** Rules act from a network's second transfer on; with fewer transfers than that they never fire. */
+    @Override
+    public List<String> warnings(Settings s) {
+        if (!s.transfer()) {
+            return List.of();
+        }
+        int e = (int) s.frequency().initial();
+        int transfers = (s.training().epochs() - 1) / e; // points e, 2e, ... before the last epoch
+        List<String> out = new ArrayList<>();
+        for (ScheduleValue v : List.of(s.frequency(), s.ratio())) {
+            if (!v.rule().id().equals("none") && transfers < 2) {
+                out.add(v.rule().key() + " '" + v.rule().id() + "' can never fire: with e = " + e + " over "
+                        + s.training().epochs() + " epochs each network makes " + transfers + " transfer"
+                        + (transfers == 1 ? "" : "s") + ", and rules act from the second on; the stage runs as with "
+                        + "'none' (lower frequency.initial or add epochs)");
+            }
+        }
+        return out;
     }
 
     @Override
@@ -359,6 +380,7 @@ public final class OnlineTransferStage implements StageType<OnlineTransferStage.
 
     /** e and P of each network over the stage, from its ScheduleInitialized and ScheduleAdjusted events. */
     static void schedules(RunReport.StageEvents stage, StringBuilder b) {
+        roundedAway(stage, b);
         List<ScheduleInitializedEvent> initial = stage.of(ScheduleInitializedEvent.class);
         if (initial.isEmpty() || stage.of(TransferPointReachedEvent.class).isEmpty()) {
             return;
@@ -381,6 +403,31 @@ public final class OnlineTransferStage implements StageType<OnlineTransferStage.
             }
             b.append(Charts.img(chart, stage.name() + " " + title + " over the epochs"));
         }
+    }
+
+    /**
+     * A rule that changed a value at every opportunity, only for rounding (or the bounds) to put it back
+     * each time, left the schedule as fixed as 'none': said, so identical numbers are not a mystery.
+     */
+    private static void roundedAway(RunReport.StageEvents stage, StringBuilder b) {
+        Map<String, List<ScheduleAdjustedEvent>> byRule = new LinkedHashMap<>();
+        stage.of(ScheduleAdjustedEvent.class).stream().filter(e -> !e.rule().equals("none"))
+                .forEach(e -> byRule.computeIfAbsent(e.network() + " " + e.parameter().key() + " " + e.rule(),
+                        k -> new ArrayList<>()).add(e));
+        byRule.forEach((key, adjustments) -> {
+            boolean tried = adjustments.stream().anyMatch(a -> a.rawValue() != a.oldValue());
+            boolean kept = adjustments.stream().allMatch(a -> a.newValue() == a.oldValue());
+            if (tried && kept) {
+                ScheduleAdjustedEvent first = adjustments.get(0);
+                b.append("<p><b>Warning:</b> rule '").append(Html.escape(first.rule())).append("' on ")
+                        .append(first.parameter() == ScheduleParameter.FREQUENCY ? "e" : "P").append(" of network ")
+                        .append(Html.escape(first.network())).append(" changed it ").append(adjustments.size())
+                        .append(" time(s) (raw values ").append(adjustments.stream()
+                                .map(a -> String.format(java.util.Locale.ROOT, "%.3g", a.rawValue())).toList())
+                        .append("), and rounding or the bounds put it back every time: the stage ran as with a fixed ")
+                        .append(first.parameter().key()).append(".</p>\n");
+            }
+        });
     }
 
     private static void checkBounds(YamlNode.Mapping section, Schema.CheckContext c) {
