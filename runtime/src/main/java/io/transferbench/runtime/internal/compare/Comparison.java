@@ -65,6 +65,52 @@ public final class Comparison {
                                  Stat flopsReduction, Stat accuracyBefore, Stat dropPruned, Stat dropFinal) {
     }
 
+    /**
+     * A configuration's final error rate against the baseline's (the table's first configuration with that
+     * network), by Welch's t-test, two-sided: whether the difference is beyond the trial-to-trial noise.
+     *
+     * @param p the two-sided p-value; NaN when either side has fewer than two trials
+     */
+    public record Difference(String configuration, String baseline, String network, double difference, double t,
+                             double degreesOfFreedom, double p) {
+        public boolean beyondNoise() {
+            return p < 0.05;
+        }
+    }
+
+    /** Welch's t-test of two means from their standard deviations and counts. */
+    static Difference welch(String configuration, String baseline, String network, Stat a, Stat b) {
+        double difference = a.mean() - b.mean();
+        if (a.n() < 2 || b.n() < 2) {
+            return new Difference(configuration, baseline, network, difference, Double.NaN, Double.NaN, Double.NaN);
+        }
+        double va = a.sd() * a.sd() / a.n();
+        double vb = b.sd() * b.sd() / b.n();
+        double se = Math.sqrt(va + vb);
+        if (se == 0) {
+            return new Difference(configuration, baseline, network, difference, difference == 0 ? 0 : Double.POSITIVE_INFINITY,
+                    a.n() + b.n() - 2, difference == 0 ? 1 : 0);
+        }
+        double t = difference / se;
+        double df = (va + vb) * (va + vb) / (va * va / (a.n() - 1) + vb * vb / (b.n() - 1));
+        double p = 2 * (1 - new org.apache.commons.math3.distribution.TDistribution(df).cumulativeProbability(Math.abs(t)));
+        return new Difference(configuration, baseline, network, difference, t, df, p);
+    }
+
+    /** Each configuration against the baseline, per network (the first configuration in the table is the baseline). */
+    public List<Difference> differences() {
+        Map<String, Row> baselines = new LinkedHashMap<>();
+        List<Difference> out = new ArrayList<>();
+        for (Row r : rows) {
+            Row base = baselines.putIfAbsent(r.network(), r);
+            if (base != null) {
+                out.add(welch(r.pipeline() + " / " + r.stage(), base.pipeline() + " / " + base.stage(), r.network(),
+                        r.errorRate(), base.errorRate()));
+            }
+        }
+        return out;
+    }
+
     private final List<Row> rows;
     private final List<CompressionRow> compressionRows;
     private final Map<String, Map<String, Object>> differing;
@@ -230,6 +276,24 @@ public final class Comparison {
                         r.dropFinal().text(2)));
             }
         }
+        List<Difference> differences = differences();
+        if (!differences.isEmpty()) {
+            b.append("\nFinal error rate against the first configuration of each network (Welch's t-test, two-sided; "
+                    + "\"beyond the noise\" at p < 0.05; n/a with fewer than two trials on a side):\n\n"
+                    + "| configuration | against | network | difference (points) | t | df | p | beyond the noise |\n"
+                    + "| --- | --- | --- | ---: | ---: | ---: | ---: | --- |\n");
+            for (Difference d : differences) {
+                boolean tested = !Double.isNaN(d.p());
+                b.append(String.format(Locale.ROOT, "| %s | %s | %s | %+.2f | %s | %s | %s | %s |%n", d.configuration(),
+                        d.baseline(), d.network(), d.difference(),
+                        tested ? String.format(Locale.ROOT, "%.2f", d.t()) : "n/a",
+                        tested ? String.format(Locale.ROOT, "%.1f", d.degreesOfFreedom()) : "n/a",
+                        tested ? String.format(Locale.ROOT, "%.3f", d.p()) : "n/a",
+                        tested ? (d.beyondNoise() ? "yes" : "no") : "n/a"));
+            }
+        }
+        b.append("\nStage times are wall time in one process: the first training stage of a run also pays the engine's "
+                + "start-up and warm-up.\n");
         if (!differing.isEmpty()) {
             b.append("\nSettings that differ between the configurations:\n\n");
             differing.forEach((key, values) -> {

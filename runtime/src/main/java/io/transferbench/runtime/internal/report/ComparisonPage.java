@@ -64,6 +64,24 @@ public final class ComparisonPage {
             }
             b.append(Charts.img(chart, network + " mean evaluation accuracy per epoch, one curve per configuration"));
         });
+        if (!comparison.differences().isEmpty()) {
+            b.append("<h2>Differences</h2>\n<p>Final error rate against the first configuration of each network, by "
+                    + "Welch's t-test (two-sided); beyond the noise at p &lt; 0.05; n/a with fewer than two trials on a "
+                    + "side.</p>\n<table><tr><th>configuration</th><th>against</th><th>network</th><th>difference (points)</th>"
+                    + "<th>t</th><th>df</th><th>p</th><th>beyond the noise</th></tr>\n");
+            for (Comparison.Difference d : comparison.differences()) {
+                boolean tested = !Double.isNaN(d.p());
+                b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td><td class=\"n\">%+.2f</td>"
+                                + "<td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>%s</td></tr>%n",
+                        Html.escape(d.configuration()), Html.escape(d.baseline()), Html.escape(d.network()), d.difference(),
+                        tested ? String.format(Locale.ROOT, "%.2f", d.t()) : "n/a",
+                        tested ? String.format(Locale.ROOT, "%.1f", d.degreesOfFreedom()) : "n/a",
+                        tested ? String.format(Locale.ROOT, "%.3f", d.p()) : "n/a",
+                        tested ? (d.beyondNoise() ? "yes" : "no") : "n/a"));
+            }
+            b.append("</table>\n<p class=\"muted\">Stage times are wall time in one process: the first training stage of "
+                    + "a run also pays the engine's start-up and warm-up.</p>\n");
+        }
         if (!comparison.differingSettings().isEmpty()) {
             b.append("<h2>Settings that differ</h2>\n<ul>\n");
             comparison.differingSettings().forEach((key, values) -> {

@@ -191,4 +191,27 @@ class CompareTest {
         assertTrue(!values.differingSettings().containsKey("epochs"), values.differingSettings().toString());
         assertTrue(values.differingSettings().containsKey("transfer"), "settings that do differ are still listed");
     }
+
+    @Test
+    void differencesAreTestedWithWelchsTTest() throws IOException {
+        Comparison c = Comparison.of(List.of(RunRecord.read(run("r1", 1, 20, 10, 3, 100)),
+                RunRecord.read(run("r2", 2, 22, 14, 5, 110))));
+        List<Comparison.Difference> d = c.differences();
+        assertEquals(1, d.size(), d.toString());
+        Comparison.Difference none = d.get(0);
+        assertEquals("exp / none", none.configuration());
+        assertEquals("exp / scratch", none.baseline());
+        // scipy.stats.ttest_ind([10, 14], [20, 22], equal_var=False): t = -4.02492, df = 1.47059, p = 0.09171
+        assertEquals(-9.0, none.difference(), 1e-12);
+        assertEquals(-4.024922, none.t(), 1e-6);
+        assertEquals(1.470588, none.degreesOfFreedom(), 1e-6);
+        assertEquals(0.09171, none.p(), 1e-4);
+        assertTrue(!none.beyondNoise(), "two trials each: not beyond the noise");
+        assertTrue(c.markdown().contains("| exp / none | exp / scratch | a | -9.00 | -4.02 | 1.5 | 0.092 | no |"), c.markdown());
+        assertTrue(c.markdown().contains("Stage times are wall time in one process"), c.markdown());
+
+        Comparison single = Comparison.of(List.of(RunRecord.read(run("r3", 1, 20, 10, 3, 100))));
+        assertTrue(single.markdown().contains("| exp / none | exp / scratch | a | -10.00 | n/a | n/a | n/a | n/a |"),
+                single.markdown());
+    }
 }
