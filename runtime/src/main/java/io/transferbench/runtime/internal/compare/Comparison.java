@@ -76,6 +76,15 @@ public final class Comparison {
         public boolean beyondNoise() {
             return p < 0.05;
         }
+
+        /** t, degrees of freedom, p and the verdict as table cells; "n/a" when there was no test. */
+        public List<String> cells() {
+            if (Double.isNaN(p)) {
+                return List.of("n/a", "n/a", "n/a", "n/a");
+            }
+            return List.of(String.format(Locale.ROOT, "%.2f", t), String.format(Locale.ROOT, "%.1f", degreesOfFreedom),
+                    String.format(Locale.ROOT, "%.3f", p), beyondNoise() ? "yes" : "no");
+        }
     }
 
     /** Welch's t-test of two means from their standard deviations and counts. */
@@ -283,13 +292,8 @@ public final class Comparison {
                     + "| configuration | against | network | difference (points) | t | df | p | beyond the noise |\n"
                     + "| --- | --- | --- | ---: | ---: | ---: | ---: | --- |\n");
             for (Difference d : differences) {
-                boolean tested = !Double.isNaN(d.p());
-                b.append(String.format(Locale.ROOT, "| %s | %s | %s | %+.2f | %s | %s | %s | %s |%n", d.configuration(),
-                        d.baseline(), d.network(), d.difference(),
-                        tested ? String.format(Locale.ROOT, "%.2f", d.t()) : "n/a",
-                        tested ? String.format(Locale.ROOT, "%.1f", d.degreesOfFreedom()) : "n/a",
-                        tested ? String.format(Locale.ROOT, "%.3f", d.p()) : "n/a",
-                        tested ? (d.beyondNoise() ? "yes" : "no") : "n/a"));
+                b.append(String.format(Locale.ROOT, "| %s | %s | %s | %+.2f | %s |%n", d.configuration(), d.baseline(),
+                        d.network(), d.difference(), String.join(" | ", d.cells())));
             }
         }
         b.append("\nStage times are wall time in one process: the first training stage of a run also pays the engine's "

@@ -70,14 +70,10 @@ public final class ComparisonPage {
                     + "side.</p>\n<table><tr><th>configuration</th><th>against</th><th>network</th><th>difference (points)</th>"
                     + "<th>t</th><th>df</th><th>p</th><th>beyond the noise</th></tr>\n");
             for (Comparison.Difference d : comparison.differences()) {
-                boolean tested = !Double.isNaN(d.p());
-                b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td><td class=\"n\">%+.2f</td>"
-                                + "<td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>%s</td></tr>%n",
-                        Html.escape(d.configuration()), Html.escape(d.baseline()), Html.escape(d.network()), d.difference(),
-                        tested ? String.format(Locale.ROOT, "%.2f", d.t()) : "n/a",
-                        tested ? String.format(Locale.ROOT, "%.1f", d.degreesOfFreedom()) : "n/a",
-                        tested ? String.format(Locale.ROOT, "%.3f", d.p()) : "n/a",
-                        tested ? (d.beyondNoise() ? "yes" : "no") : "n/a"));
+                b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td><td class=\"n\">%+.2f</td>",
+                        Html.escape(d.configuration()), Html.escape(d.baseline()), Html.escape(d.network()), d.difference()));
+                d.cells().forEach(cell -> b.append("<td class=\"n\">").append(cell).append("</td>"));
+                b.append("</tr>\n");
             }
             b.append("</table>\n<p class=\"muted\">Stage times are wall time in one process: the first training stage of "
                     + "a run also pays the engine's start-up and warm-up.</p>\n");

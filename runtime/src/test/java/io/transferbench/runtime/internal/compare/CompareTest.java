@@ -167,6 +167,7 @@ class CompareTest {
         assertTrue(html.contains("<td>exp / scratch</td><td>a</td><td class=\"n\">2</td><td class=\"n\">21.00 ± 1.41</td>"), html);
         assertTrue(html.contains("<img alt=\"a mean evaluation accuracy per epoch, one curve per configuration\""), html);
         assertTrue(html.contains("<code>transfer</code>"), "differing settings listed");
+        assertTrue(html.contains("<h2>Differences</h2>") && html.contains("<td class=\"n\">0.092</td>"), "Welch's test");
 
         StringWriter err2 = new StringWriter();
         int bad = TransferbenchCommand.commandLine(new PrintWriter(new StringWriter(), true), new PrintWriter(err2, true))
