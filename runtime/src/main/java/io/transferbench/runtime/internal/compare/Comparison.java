@@ -52,9 +52,10 @@ public final class Comparison {
      * One row: a configuration's network over its trials.
      *
      * @param meanAccuracy evaluation accuracy per epoch, averaged over the trials that reached that epoch
+     * @param sdAccuracy   its sample standard deviation per epoch over those trials (0 where only one did)
      */
     public record Row(String pipeline, String stage, String network, int trials, Stat errorRate, Stat transfers,
-                      Stat filtersReceived, Stat seconds, List<Double> meanAccuracy) {
+                      Stat filtersReceived, Stat seconds, List<Double> meanAccuracy, List<Double> sdAccuracy) {
     }
 
     /**
@@ -182,7 +183,7 @@ public final class Comparison {
                 }
                 String[] name = names.get(c.getKey());
                 rows.add(new Row(name[0], name[1], network, errors.size(), Stat.of(errors), Stat.of(transfers),
-                        Stat.of(filters), Stat.of(seconds), meanCurve(curves)));
+                        Stat.of(filters), Stat.of(seconds), curve(curves, true), curve(curves, false)));
             }
             Set<String> compressed = new LinkedHashSet<>();
             trials.forEach(t -> compressed.addAll(t.compression().keySet()));
@@ -201,21 +202,21 @@ public final class Comparison {
         return new Comparison(rows, compressionRows, differing(settings));
     }
 
-    private static List<Double> meanCurve(List<List<Double>> curves) {
-        List<Double> mean = new ArrayList<>();
+    /** Per epoch, the mean (or the sample standard deviation) over the curves that reach that epoch. */
+    private static List<Double> curve(List<List<Double>> curves, boolean mean) {
+        List<Double> out = new ArrayList<>();
         for (int epoch = 0; ; epoch++) {
-            double sum = 0;
-            int n = 0;
+            List<Double> values = new ArrayList<>();
             for (List<Double> c : curves) {
                 if (epoch < c.size()) {
-                    sum += c.get(epoch);
-                    n++;
+                    values.add(c.get(epoch));
                 }
             }
-            if (n == 0) {
-                return mean;
+            if (values.isEmpty()) {
+                return out;
             }
-            mean.add(sum / n);
+            Stat stat = Stat.of(values);
+            out.add(mean ? stat.mean() : stat.sd());
         }
     }
 

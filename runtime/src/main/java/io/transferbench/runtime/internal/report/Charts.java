@@ -58,6 +58,12 @@ public final class Charts {
         s.setMarker(SeriesMarkers.CIRCLE);
     }
 
+    /** A line with error bars of {@code errors} (one standard deviation over trials, say) at each point. */
+    public static void band(XYChart chart, String name, List<Double> x, List<Double> y, List<Double> errors) {
+        XYSeries s = chart.addSeries(name, x, y, errors);
+        s.setMarker(SeriesMarkers.CIRCLE);
+    }
+
     public static void points(XYChart chart, String name, List<Double> x, List<Double> y) {
         XYSeries s = chart.addSeries(name, x, y);
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);

@@ -59,10 +59,23 @@ public final class ComparisonPage {
                 for (int e = 1; e <= r.meanAccuracy().size(); e++) {
                     x.add((double) e);
                 }
-                Charts.line(chart, r.stage() + (rows.stream().map(Comparison.Row::pipeline).distinct().count() > 1
-                        ? " (" + r.pipeline() + ")" : ""), x, r.meanAccuracy());
+                String name = r.stage() + (rows.stream().map(Comparison.Row::pipeline).distinct().count() > 1
+                        ? " (" + r.pipeline() + ")" : "");
+                if (r.trials() > 1) {
+                    Charts.band(chart, name, x, r.meanAccuracy(), r.sdAccuracy());
+                } else {
+                    Charts.line(chart, name, x, r.meanAccuracy());
+                }
             }
             b.append(Charts.img(chart, network + " mean evaluation accuracy per epoch, one curve per configuration"));
+            b.append("<p class=\"muted\">Error bars: one standard deviation over the trials.</p>\n");
+            // curves drawn on top of each other would hide one another: say which coincide
+            Map<List<Double>, List<String>> same = new LinkedHashMap<>();
+            rows.forEach(r -> same.computeIfAbsent(r.meanAccuracy(), k -> new ArrayList<>())
+                    .add(r.pipeline() + " / " + r.stage()));
+            same.values().stream().filter(names -> names.size() > 1).forEach(names -> b.append("<p>")
+                    .append(Html.escape(network)).append(": the curves of ").append(Html.escape(String.join(", ", names)))
+                    .append(" coincide (the same mean accuracy at every epoch).</p>\n"));
         });
         if (!comparison.differences().isEmpty()) {
             b.append("<h2>Differences</h2>\n<p>Final error rate against the first configuration of each network, by "

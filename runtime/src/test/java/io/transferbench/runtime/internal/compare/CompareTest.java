@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -214,5 +215,23 @@ class CompareTest {
         Comparison single = Comparison.of(List.of(RunRecord.read(run("r3", 1, 20, 10, 3, 100))));
         assertTrue(single.markdown().contains("| exp / none | exp / scratch | a | -10.00 | n/a | n/a | n/a | n/a |"),
                 single.markdown());
+    }
+
+    @Test
+    void curvesCarryTheirSpreadAndCoincidingCurvesAreNamed() throws IOException {
+        Comparison c = Comparison.of(List.of(RunRecord.read(run("r1", 1, 20, 10, 3, 100)),
+                RunRecord.read(run("r2", 2, 22, 14, 5, 110))));
+        Comparison.Row scratch = c.rows().get(0);
+        assertEquals(0.0, scratch.sdAccuracy().get(0), 1e-12, "both trials 0.5 after epoch 1");
+        assertEquals(Math.sqrt(2) / 100, scratch.sdAccuracy().get(1), 1e-12, "0.80 and 0.78 after epoch 2");
+
+        List<Double> curve = List.of(0.5, 0.7);
+        RunRecord.StageRecord one = new RunRecord.StageRecord("one", "online-transfer", 1, Map.of("a",
+                new RunRecord.NetworkRecord("a", 30, 2, 0, 0, curve)), Map.of(), Map.of());
+        RunRecord.StageRecord two = new RunRecord.StageRecord("two", "online-transfer", 1, Map.of("a",
+                new RunRecord.NetworkRecord("a", 30, 2, 1, 4, curve)), Map.of(), Map.of());
+        String html = io.transferbench.runtime.internal.report.ComparisonPage.html(Comparison.of(List.of(
+                new RunRecord(dir, "same", 1, List.of(one, two)))), 1);
+        assertTrue(html.contains("a: the curves of same / one, same / two coincide"), html);
     }
 }
