@@ -36,6 +36,19 @@ public final class Trainer {
 
     /** Accuracy and mean cross-entropy on {@code eval}, in file order. */
     public static Evaluation evaluate(Model net, Batches eval) {
+        return evaluateWithConfusion(net, eval).evaluation();
+    }
+
+    /**
+     * An evaluation with its confusion matrix.
+     *
+     * @param confusion images by true class (rows) and predicted class (columns)
+     */
+    public record Detailed(Evaluation evaluation, int[][] confusion) {
+    }
+
+    /** {@link #evaluate}, also counting each (true class, predicted class) pair. */
+    public static Detailed evaluateWithConfusion(Model net, Batches eval) {
         int n = eval.size();
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
@@ -43,21 +56,27 @@ public final class Trainer {
         }
         long correct = 0;
         double loss = 0;
+        int[][] confusion = null;
         for (int from = 0; from < n; from += EVAL_BATCH) {
             DataSet batch = eval.batch(order, from, Math.min(n, from + EVAL_BATCH), null);
             INDArray probabilities = Networks.output(net, batch.getFeatures());
             float[][] p = probabilities.toFloatMatrix();
             float[][] y = batch.getLabels().toFloatMatrix();
+            if (confusion == null && p.length > 0) {
+                confusion = new int[y[0].length][y[0].length];
+            }
             for (int i = 0; i < p.length; i++) {
                 int predicted = argmax(p[i]);
                 int label = argmax(y[i]);
+                confusion[label][predicted]++;
                 if (predicted == label) {
                     correct++;
                 }
                 loss -= Math.log(Math.max(p[i][label], 1e-12));
             }
         }
-        return new Evaluation(n == 0 ? 0 : (double) correct / n, n == 0 ? 0 : loss / n, n);
+        return new Detailed(new Evaluation(n == 0 ? 0 : (double) correct / n, n == 0 ? 0 : loss / n, n),
+                confusion == null ? new int[0][0] : confusion);
     }
 
     private static int argmax(float[] values) {

@@ -10,6 +10,8 @@ import io.transferbench.runtime.internal.engine.Trainer;
 import io.transferbench.runtime.internal.pipeline.StageContext;
 import io.transferbench.runtime.internal.pipeline.StageDeclaration;
 import io.transferbench.runtime.internal.pipeline.StageType;
+import io.transferbench.runtime.internal.report.Html;
+import io.transferbench.runtime.internal.report.RunReport;
 import org.deeplearning4j.nn.api.Model;
 
 import java.util.LinkedHashMap;
@@ -42,14 +44,48 @@ public final class EvaluateStage implements StageType<EvaluateStage.Settings> {
     }
 
     @Override
+    public java.util.Optional<RunReport.Section> report() {
+        return java.util.Optional.of(EvaluateStage::perClass);
+    }
+
+    /** Per network: accuracy per class and the confusion matrix (true class in rows, predicted in columns). */
+    static void perClass(RunReport.StageEvents stage, StringBuilder b) {
+        for (NetworkEvaluatedEvent e : stage.of(NetworkEvaluatedEvent.class)) {
+            List<List<Integer>> m = e.confusion();
+            if (m.isEmpty()) {
+                continue;
+            }
+            b.append("<h3>").append(Html.escape(e.network())).append(" on ").append(Html.escape(e.task()))
+                    .append("</h3>\n<table><tr><th>true \\ predicted</th>");
+            for (int c = 0; c < m.size(); c++) {
+                b.append("<th>").append(c).append("</th>");
+            }
+            b.append("<th>accuracy</th></tr>\n");
+            for (int r = 0; r < m.size(); r++) {
+                List<Integer> row = m.get(r);
+                int total = row.stream().mapToInt(Integer::intValue).sum();
+                b.append("<tr><td>").append(r).append("</td>");
+                row.forEach(v -> b.append("<td class=\"n\">").append(v).append("</td>"));
+                b.append(String.format(java.util.Locale.ROOT, "<td class=\"n\">%.4f</td></tr>%n",
+                        total == 0 ? 0.0 : (double) row.get(r) / total));
+            }
+            b.append("</table>\n<p class=\"muted\">Classes are the task's labels, 0..n-1 in the order of its "
+                    + "'classes'.</p>\n");
+        }
+    }
+
+    @Override
     public void run(Settings s, StageContext context) throws java.io.IOException {
         for (Map.Entry<String, String> n : s.networks().entrySet()) {
             String name = n.getKey();
             Model net = TrainingLoop.trained(context, name).orElseThrow(() ->
                     new IllegalStateException(s.where() + ": network '" + name + "' has not been trained by an earlier stage"));
-            Evaluation e = Trainer.evaluate(net, new Batches(context.state().task(n.getValue()).eval(), false));
+            Trainer.Detailed d = Trainer.evaluateWithConfusion(net, new Batches(context.state().task(n.getValue()).eval(), false));
+            Evaluation e = d.evaluation();
+            List<List<Integer>> confusion = java.util.Arrays.stream(d.confusion())
+                    .map(row -> java.util.Arrays.stream(row).boxed().toList()).toList();
             context.publish(new NetworkEvaluatedEvent(context.stageName(), name, n.getValue(), e.accuracy(), e.errorRate(),
-                    e.loss(), e.images()));
+                    e.loss(), e.images(), confusion));
         }
     }
 }

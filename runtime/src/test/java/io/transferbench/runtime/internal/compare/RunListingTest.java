@@ -54,7 +54,7 @@ class RunListingTest {
     void finishedFailedUnfinishedAndDamagedRunsAreTold() throws IOException {
         folder("a-finished", List.of(new RunStartedEvent("a", "demo", 1, 1, "", Map.of()),
                 new StageStartedEvent("s", "evaluate", 0, Map.of()),
-                new NetworkEvaluatedEvent("s", "base", "t", 0.875, 12.5, 0.4, 100),
+                new NetworkEvaluatedEvent("s", "base", "t", 0.875, 12.5, 0.4, 100, List.of()),
                 StageFinishedEvent.succeeded("s", "evaluate", 0, 3), new RunFinishedEvent("a", true, 61)));
         folder("b-failed", List.of(new RunStartedEvent("b", "demo", 1, 2, "", Map.of()),
                 new StageStartedEvent("p", "prune", 0, Map.of()),

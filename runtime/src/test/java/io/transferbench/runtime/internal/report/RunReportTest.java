@@ -5,6 +5,7 @@ import io.transferbench.api.event.CompressionStepCompletedEvent;
 import io.transferbench.api.event.EpochEndedEvent;
 import io.transferbench.api.event.FiltersTransferredEvent;
 import io.transferbench.api.event.LifecycleEvent;
+import io.transferbench.api.event.NetworkEvaluatedEvent;
 import io.transferbench.api.event.PruningStepCompletedEvent;
 import io.transferbench.api.event.RunFinishedEvent;
 import io.transferbench.api.event.RunStartedEvent;
@@ -146,6 +147,24 @@ class RunReportTest {
         String html = report(run);
         assertEveryChart(html);
         assertTrue(html.contains("components.json: not a list of components"), html);
+    }
+
+    @Test
+    void anEvaluationShowsAccuracyPerClassAndItsConfusionMatrix() throws IOException {
+        Path run = recordedRun();
+        StringBuilder more = new StringBuilder();
+        for (LifecycleEvent e : List.of(new StageStartedEvent("check", "evaluate", 2, Map.of()),
+                new NetworkEvaluatedEvent("check", "p", "source", 0.85, 15, 0.4, 20, List.of(List.of(8, 2), List.of(1, 9))),
+                StageFinishedEvent.succeeded("check", "evaluate", 2, 1))) {
+            more.append(EventLog.encode(e, Instant.EPOCH)).append('\n');
+        }
+        Files.writeString(run.resolve("events.jsonl"), more, StandardOpenOption.APPEND);
+        String html = report(run);
+        assertTrue(html.contains("<h3>p on source</h3>"), html);
+        assertTrue(html.contains("<tr><td>0</td><td class=\"n\">8</td><td class=\"n\">2</td><td class=\"n\">0.8000</td></tr>"),
+                html);
+        assertTrue(html.contains("<tr><td>1</td><td class=\"n\">1</td><td class=\"n\">9</td><td class=\"n\">0.9000</td></tr>"),
+                html);
     }
 
     @Test

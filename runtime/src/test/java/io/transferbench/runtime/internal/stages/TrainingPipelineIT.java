@@ -104,6 +104,18 @@ class TrainingPipelineIT {
         assertEquals(List.of("RunStarted", "StageStarted", "EpochStarted", "EpochEnded", "EpochStarted", "EpochEnded",
                 "StageFinished", "StageStarted", "EpochStarted", "EpochEnded", "StageFinished", "StageStarted",
                 "NetworkEvaluated", "NetworkEvaluated", "StageFinished", "RunFinished"), types);
+        for (io.transferbench.api.event.NetworkEvaluatedEvent e : io.transferbench.runtime.internal.events.EventLog.of(
+                io.transferbench.runtime.internal.events.EventLog.events(run.resolve("events.jsonl")),
+                io.transferbench.api.event.NetworkEvaluatedEvent.class).toList()) {
+            int total = 0;
+            int diagonal = 0;
+            for (int row = 0; row < e.confusion().size(); row++) {
+                total += e.confusion().get(row).stream().mapToInt(Integer::intValue).sum();
+                diagonal += e.confusion().get(row).get(row);
+            }
+            assertEquals(e.images(), total, "the confusion matrix counts every evaluated image");
+            assertEquals(e.accuracy(), (double) diagonal / total, 1e-12, "its diagonal is the accuracy");
+        }
 
         Path second = dir.resolve("second");
         assertEquals("0", run(descriptor("twice", second))[0]);
