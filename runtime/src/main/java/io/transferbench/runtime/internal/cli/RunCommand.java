@@ -94,6 +94,10 @@ final class RunCommand implements Callable<Integer> {
     static void report(TransferbenchCommand root, RunOutcome outcome) throws IOException {
         root.out().println((outcome.succeeded() ? "finished: " : "FAILED: ") + outcome.runFolder());
         printSummary(root, outcome.runFolder());
+        Path report = outcome.runFolder().resolve("report.html");
+        if (java.nio.file.Files.isRegularFile(report)) {
+            root.out().println("  report: " + report);
+        }
         outcome.failure().ifPresent(f -> root.err().println("error: " + f));
     }
 

@@ -85,6 +85,7 @@ class TrainingPipelineIT {
         assertEquals("0", r[0], r[2]);
         Path run = onlyRunFolder(first);
         assertTrue(r[1].contains("finished: " + run), r[1]);
+        assertTrue(r[1].contains("  report: " + run.resolve("report.html")), "where the report is: " + r[1]);
 
         List<String> metrics = metricsWithoutTime(run);
         assertEquals(4, metrics.size(), "header + 2 pretrain epochs + 1 finetune epoch: " + metrics);
