@@ -1,6 +1,7 @@
 package io.transferbench.runtime.internal.cli;
 
 import io.transferbench.api.ParameterSpec;
+import io.transferbench.runtime.internal.descriptor.Fields;
 import io.transferbench.runtime.internal.plugins.ComponentRegistry;
 import io.transferbench.runtime.internal.plugins.DiscoveredComponent;
 import picocli.CommandLine.Command;
@@ -33,7 +34,8 @@ final class PluginsCommand implements Callable<Integer> {
             if (parameters) {
                 root.out().println("    " + c.factory().description());
                 for (ParameterSpec p : c.factory().parameters()) {
-                    root.out().println("    - " + p + ": " + p.description());
+                    root.out().println("    - " + p.name() + " (" + Fields.expected(p) + (p.required() ? ", required"
+                            : ", default " + p.defaultValue().orElse("")) + "): " + p.description());
                 }
             }
         }

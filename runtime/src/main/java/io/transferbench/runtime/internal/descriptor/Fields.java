@@ -117,6 +117,11 @@ public final class Fields {
         });
     }
 
+    /** What a component parameter takes, in the words of the descriptor's messages: "an integer >= 1". */
+    public static String expected(io.transferbench.api.ParameterSpec spec) {
+        return ComponentSchema.schemaOf(spec).expected();
+    }
+
     // ------------------------------------------------------------------ shared key sets
 
     /** {@code fields} with another default for {@code name}. */

@@ -156,4 +156,12 @@ class CliTest {
         assertEquals(0, quiet.exitCode(), quiet.err());
         assertFalse(quiet.err().contains("contributes no component"), "-q after the subcommand: " + quiet.err());
     }
+
+    @Test
+    void pluginParametersShowTheirRanges() {
+        Result r = run("--plugins-dir", dir.resolve("none").toString(), "plugins", "--parameters");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("- images (an integer >= 1, default 256): Training images the ranks are averaged over."),
+                r.out());
+    }
 }
