@@ -8,8 +8,9 @@ package io.transferbench.api.event;
  * @param errorRate  100 - accuracy in percent
  * @param evalLoss   mean evaluation loss
  * @param seconds    wall time of the epoch, training and evaluation
+ * @param learningRate the learning rate the epoch trained with (as the stage's schedule gives it)
  */
 public record EpochEndedEvent(String stage, String network, int epoch, int totalEpochs, double trainLoss,
-                              double accuracy, double errorRate, double evalLoss, double seconds)
+                              double accuracy, double errorRate, double evalLoss, double seconds, double learningRate)
         implements StageEvent {
 }

@@ -28,7 +28,8 @@ import java.util.Map;
  */
 public final class MetricsRecorder implements LifecycleListener, Closeable {
 
-    static final String HEADER = "stage,network,epoch,train_loss,accuracy,error_rate,eval_loss,seconds";
+    // seconds stays last: everything before it repeats exactly from run to run with the same seed
+    static final String HEADER = "stage,network,epoch,train_loss,accuracy,error_rate,eval_loss,learning_rate,seconds";
 
     private final Path folder;
     private final BufferedWriter csv;
@@ -72,8 +73,8 @@ public final class MetricsRecorder implements LifecycleListener, Closeable {
     @Override
     public void onEvent(LifecycleEvent event) {
         if (event instanceof EpochEndedEvent e) {
-            write(String.format(Locale.ROOT, "%s,%s,%d,%.6f,%.6f,%.4f,%.6f,%.3f", e.stage(), e.network(), e.epoch(),
-                    e.trainLoss(), e.accuracy(), e.errorRate(), e.evalLoss(), e.seconds()));
+            write(String.format(Locale.ROOT, "%s,%s,%d,%.6f,%.6f,%.4f,%.6f,%.6g,%.3f", e.stage(), e.network(), e.epoch(),
+                    e.trainLoss(), e.accuracy(), e.errorRate(), e.evalLoss(), e.learningRate(), e.seconds()));
         } else if (event instanceof RunFinishedEvent e) {
             writeSummary(e);
         }

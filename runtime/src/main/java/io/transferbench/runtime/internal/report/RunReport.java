@@ -211,6 +211,12 @@ public final class RunReport {
         });
         b.append(Charts.img(accuracy, stage.name() + " evaluation accuracy per epoch"))
                 .append(Charts.img(loss, stage.name() + " training and evaluation loss per epoch"));
+        if (stage.of(EpochEndedEvent.class).stream().map(EpochEndedEvent::learningRate).distinct().count() > 1) {
+            XYChart rate = Charts.xy(stage.name() + ": learning rate", "epoch", "learning rate");
+            epochs.forEach((network, list) -> Charts.line(rate, network, list.stream().map(e -> (double) e.epoch()).toList(),
+                    list.stream().map(EpochEndedEvent::learningRate).toList()));
+            b.append(Charts.img(rate, stage.name() + " learning rate per epoch"));
+        }
         if (!transferEpochs.isEmpty()) {
             b.append("<p>Transfer points (receiving network: epochs): ");
             List<String> parts = new ArrayList<>();

@@ -164,7 +164,8 @@ final class TrainingLoop {
         double loss = Trainer.trainEpoch(net, train, settings.batchSize(), seed + epoch);
         Evaluation result = Trainer.evaluate(net, eval);
         context.publish(new EpochEndedEvent(context.stageName(), network, epoch, settings.epochs(), loss,
-                result.accuracy(), result.errorRate(), result.loss(), (System.nanoTime() - begin) / 1e9));
+                result.accuracy(), result.errorRate(), result.loss(), (System.nanoTime() - begin) / 1e9,
+                settings.learningRateAt(epoch - 1)));
         return result;
     }
 

@@ -26,7 +26,7 @@ class ProgressTest {
         for (int epoch = 1; epoch <= 2; epoch++) {
             for (String network : new String[] {"a", "b"}) {
                 progress.onEvent(new EpochStartedEvent("transfer", network, epoch, 2));
-                progress.onEvent(new EpochEndedEvent("transfer", network, epoch, 2, 0.5, 0.8, 20, 0.4, 1));
+                progress.onEvent(new EpochEndedEvent("transfer", network, epoch, 2, 0.5, 0.8, 20, 0.4, 1, 0.01));
             }
         }
         progress.onEvent(new CompressionStepCompletedEvent("transfer", "a", 0, "rl", CompressionDecision.Action.TRY, 3, 0.1, 0.1, 0.7,

@@ -61,7 +61,7 @@ class RunListingTest {
                 new StageFinishedEvent("p", "prune", 0, 3, false, "out of filters"), new RunFinishedEvent("b", false, 4)));
         folder("sweep/c-unfinished", List.of(new RunStartedEvent("c", "demo", 1, 1, "seed=3", Map.of()),
                 new StageStartedEvent("t", "pretrain", 0, Map.of()),
-                new EpochEndedEvent("t", "net", 1, 5, 1, 0.5, 50, 1, 2)));
+                new EpochEndedEvent("t", "net", 1, 5, 1, 0.5, 50, 1, 2, 0.01)));
         Path damaged = Files.createDirectories(dir.resolve("runs/d-damaged"));
         Files.writeString(damaged.resolve("events.jsonl"), "{not json\n");
 

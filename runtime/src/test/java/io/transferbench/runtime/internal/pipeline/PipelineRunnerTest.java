@@ -84,7 +84,7 @@ class PipelineRunnerTest {
         public void run(List<String> networks, StageContext c) {
             seeds.add(c.seed());
             for (String network : networks) {
-                c.publish(new EpochEndedEvent(c.stageName(), network, 1, 1, 0.5, 0.9, 10.0, 0.4, 0.01));
+                c.publish(new EpochEndedEvent(c.stageName(), network, 1, 1, 0.5, 0.9, 10.0, 0.4, 0.01, 0.01));
             }
         }
     }

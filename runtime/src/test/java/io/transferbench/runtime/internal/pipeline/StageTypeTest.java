@@ -79,7 +79,7 @@ class StageTypeTest {
                 }
                 sum += step;
                 context.publish(new EpochEndedEvent(context.stageName(), s.network(), step, s.to(), 1.0 / step,
-                        sum / 100.0, 100 - sum, 1.0 / step, 0));
+                        sum / 100.0, 100 - sum, 1.0 / step, 0, 0.01));
                 if (step % s.every() == 0 && step < s.to()) {
                     context.checkpoints().write(context, step, Map.of(s.network(), CountStage::writeModel),
                             Map.of("sum", sum));

@@ -51,7 +51,7 @@ class RunReportTest {
 
     private static EpochEndedEvent epoch(String stage, String network, int epoch, double accuracy) {
         return new EpochEndedEvent(stage, network, epoch, 4, 1.5 - 0.2 * epoch, accuracy, 100 * (1 - accuracy),
-                1.4 - 0.2 * epoch, 2);
+                1.4 - 0.2 * epoch, 2, 0.1 * Math.pow(0.5, epoch));
     }
 
     /** A run with an online-transfer stage (two networks, a rule-adjusted schedule) and a prune stage. */
@@ -210,7 +210,7 @@ class RunReportTest {
         }
         // the prune stage retrained one epoch: no one-point curve, a sentence instead
         assertEquals(List.of("transfer evaluation accuracy per epoch", "transfer training and evaluation loss per epoch",
-                "transfer e (epochs between transfers) over the epochs", "transfer P (% of filters) over the epochs",
+                "transfer learning rate per epoch", "transfer e (epochs between transfers) over the epochs", "transfer P (% of filters) over the epochs",
                 "transfer filters received per conv layer", "hrank accuracy against compression rate",
                 "hrank filters per conv layer before and after"), alts);
         assertTrue(html.contains("One epoch: no curve to draw"), "the one-epoch stage says so");
