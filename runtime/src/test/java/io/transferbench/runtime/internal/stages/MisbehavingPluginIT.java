@@ -5,10 +5,8 @@ import io.transferbench.runtime.PluginJar;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -45,29 +43,17 @@ class MisbehavingPluginIT {
                 "  - {name: trade, type: online-transfer, networks: [x, y], epochs: 3, batch-size: 32,"
                         + " frequency: {initial: 1, rule: rude}}",
                 ""));
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> path = new ArrayList<>();
-        for (String property : List.of("jdk.module.path", "java.class.path")) {
-            String value = System.getProperty(property);
-            if (value != null && !value.isBlank()) {
-                path.add(value);
-            }
-        }
         // the distribution's logging configuration, as a user's terminal gets it
         Path conf = Path.of("..").toAbsolutePath().normalize().resolve("distribution/src/conf/log4j2.xml");
-        Path log = dir.resolve("child.log");
-        Process child = new ProcessBuilder(java, "-cp", String.join(File.pathSeparator, path),
-                "-Dorg.eclipse.deeplearning4j.helpers.disable=false", "-Dguice_bytecode_gen_option=DISABLED",
-                "-Dlog4j2.configurationFile=" + conf, "io.transferbench.runtime.Main", "--plugins-dir", plugins.toString(),
-                "-q", "run", descriptor.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process child = ChildJvm.start(dir.resolve("child.log"), List.of("-Dlog4j2.configurationFile=" + conf),
+                "--plugins-dir", plugins.toString(), "-q", "run", descriptor.toString());
         assertTrue(child.waitFor(4, TimeUnit.MINUTES), "the child ended");
         Path runs = dir.resolve("runs");
         Path run;
         try (java.util.stream.Stream<Path> s = Files.list(runs)) {
             run = s.findFirst().orElseThrow();
         }
-        return new Result(child.exitValue(), Files.readString(log), run);
+        return new Result(child.exitValue(), Files.readString(dir.resolve("child.log")), run);
     }
 
     private record Result(int exitCode, String output, Path run) {

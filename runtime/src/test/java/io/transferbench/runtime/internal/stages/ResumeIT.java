@@ -6,7 +6,6 @@ import io.transferbench.runtime.internal.cli.TransferbenchCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -72,22 +71,9 @@ class ResumeIT {
         }
     }
 
-    /** The run in a separate JVM, everything on the class path, so it can be killed for real. */
+    /** The run in a separate JVM, so it can be killed for real. */
     private Process startChild(Path descriptor, Path log) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> path = new ArrayList<>();
-        for (String property : List.of("jdk.module.path", "java.class.path")) {
-            String value = System.getProperty(property);
-            if (value != null && !value.isBlank()) {
-                path.add(value);
-            }
-        }
-        List<String> command = List.of(java, "-cp", String.join(File.pathSeparator, path),
-                "-Dorg.eclipse.deeplearning4j.helpers.disable=false", "-Dguice_bytecode_gen_option=DISABLED",
-                "io.transferbench.runtime.Main", "run", descriptor.toString());
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-        return pb.start();
+        return ChildJvm.start(log, List.of(), "run", descriptor.toString());
     }
 
     private static List<String> metricsWithoutTime(Path run) throws IOException {
