@@ -32,19 +32,14 @@ public final class PluginCalls {
         }
     }
 
-    /** Whether the process can go on after {@code t}: everything but a virtual-machine error. */
-    public static boolean recoverable(Throwable t) {
-        return !(t instanceof VirtualMachineError);
-    }
-
     /** Runs {@code call} (named {@code what}, e.g. "create()") as {@code component}'s code. */
     public static <T> T call(DiscoveredComponent component, String what, Supplier<T> call) {
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(component.factory().getClass().getClassLoader());
         try {
             return call.get();
-        } catch (PluginFailure | io.transferbench.api.InvalidParameterException e) {
-            throw e; // already named, or the descriptor's error to report at its location
+        } catch (PluginFailure | io.transferbench.api.InvalidParameterException | VirtualMachineError e) {
+            throw e; // already named, the descriptor's error to report at its location, or the end of the process
         } catch (RuntimeException | Error e) {
             throw failure(component, what, e);
         } finally {
@@ -65,9 +60,6 @@ public final class PluginCalls {
     }
 
     private static PluginFailure failure(DiscoveredComponent component, String what, Throwable e) {
-        if (!recoverable(e)) {
-            throw (Error) e;
-        }
         return new PluginFailure(describe(component) + " failed in " + what + ": " + e, e);
     }
 
@@ -91,6 +83,9 @@ public final class PluginCalls {
             try {
                 return method.invoke(instance, args);
             } catch (InvocationTargetException e) {
+                if (e.getCause() instanceof VirtualMachineError fatal) {
+                    throw fatal;
+                }
                 throw failure(component, method.getName() + "()", e.getCause());
             } finally {
                 Thread.currentThread().setContextClassLoader(previous);

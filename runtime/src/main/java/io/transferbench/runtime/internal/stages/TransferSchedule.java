@@ -23,10 +23,6 @@ final class TransferSchedule {
     enum Rounding {
         NONE, HALF_EVEN, HALF_UP, FLOOR, CEILING;
 
-        static Rounding of(String descriptorValue) {
-            return valueOf(descriptorValue.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
-        }
-
         double apply(double value) {
             return switch (this) {
                 case NONE -> value;

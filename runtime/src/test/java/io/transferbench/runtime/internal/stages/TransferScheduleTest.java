@@ -1,6 +1,7 @@
 package io.transferbench.runtime.internal.stages;
 
 import io.transferbench.api.schedule.AdjustmentRule;
+import io.transferbench.runtime.internal.descriptor.Fields;
 import io.transferbench.api.schedule.ScheduleParameter;
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +25,12 @@ class TransferScheduleTest {
     private static TransferSchedule schedule(int epochs, int e, double p, AdjustmentRule eRule, AdjustmentRule pRule,
                                              String eRounding, String pRounding, double eMax) {
         return new TransferSchedule(epochs, e, p,
-                new TransferSchedule.Adjuster("e-rule", eRule, TransferSchedule.Rounding.of(eRounding), 1, eMax),
-                new TransferSchedule.Adjuster("p-rule", pRule, TransferSchedule.Rounding.of(pRounding), 0.5, 50));
+                new TransferSchedule.Adjuster("e-rule", eRule, rounding(eRounding), 1, eMax),
+                new TransferSchedule.Adjuster("p-rule", pRule, rounding(pRounding), 0.5, 50));
+    }
+
+    private static TransferSchedule.Rounding rounding(String word) {
+        return Fields.constant(TransferSchedule.Rounding.class, word);
     }
 
     private static List<Integer> points(TransferSchedule s, int epochs, double errorRate) {
