@@ -7,6 +7,7 @@
  * @uses io.transferbench.api.schedule.AdjustmentRuleFactory adjustment rules for e and P
  * @uses io.transferbench.api.transfer.TransferPolicyFactory transfer policies
  * @uses io.transferbench.api.compression.CompressionControllerFactory compression controllers
+ * @uses io.transferbench.api.patching.CoefficientSearchFactory coefficient searches of the patch stage
  * @uses io.transferbench.api.event.LifecycleListenerFactory listeners named in a descriptor
  */
 module io.transferbench.runtime {
@@ -28,6 +29,7 @@ module io.transferbench.runtime {
     uses io.transferbench.api.schedule.AdjustmentRuleFactory;
     uses io.transferbench.api.transfer.TransferPolicyFactory;
     uses io.transferbench.api.compression.CompressionControllerFactory;
+    uses io.transferbench.api.patching.CoefficientSearchFactory;
     uses io.transferbench.api.event.LifecycleListenerFactory;
 
     // Guava's EventBus calls setAccessible on the adapters' @Subscribe methods.

@@ -34,8 +34,18 @@ class ArchitectureTest {
     @Test
     void pluginsDependOnTheApiOnly() {
         classes().that().resideInAPackage("io.transferbench.plugins..")
+                .and().resideOutsideOfPackage("io.transferbench.plugins.patching..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("io.transferbench.api..",
                         "io.transferbench.plugins..", "java..")
+                .check(ALL);
+    }
+
+    /** The coefficient searches also use Commons Math, which their plugin folder carries; nothing of the runtime. */
+    @Test
+    void coefficientSearchesDependOnTheApiAndCommonsMathOnly() {
+        classes().that().resideInAPackage("io.transferbench.plugins.patching..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("io.transferbench.api..",
+                        "io.transferbench.plugins.patching..", "org.apache.commons.math3..", "java..")
                 .check(ALL);
     }
 

@@ -21,11 +21,22 @@ public final class DescriptorValidator {
 
     private final ComponentRegistry registry;
     private final Schema.ObjectSchema schema;
+    private final java.util.function.Function<PipelineDescriptor, List<DescriptorProblem>> crossChecks;
 
     /** @param schema the pipeline schema, assembled from the stage types ({@link PipelineSchema#of}) */
     public DescriptorValidator(ComponentRegistry registry, Schema.ObjectSchema schema) {
+        this(registry, schema, d -> List.of());
+    }
+
+    /**
+     * @param crossChecks what a stage finds wrong across sections once the schema is satisfied (two networks of
+     *                    different architectures to interpolate, ...): the stage types' own checks
+     */
+    public DescriptorValidator(ComponentRegistry registry, Schema.ObjectSchema schema,
+                               java.util.function.Function<PipelineDescriptor, List<DescriptorProblem>> crossChecks) {
         this.registry = registry;
         this.schema = schema;
+        this.crossChecks = crossChecks;
     }
 
     public PipelineDescriptor validate(Path file) throws DescriptorException {
@@ -161,7 +172,13 @@ public final class DescriptorValidator {
         if (!v.problems.isEmpty()) {
             throw new DescriptorException(v.problems);
         }
-        return new PipelineDescriptor(file, text, new Section((YamlNode.Mapping) tree, schema, "", registry, seed));
+        PipelineDescriptor descriptor = new PipelineDescriptor(file, text,
+                new Section((YamlNode.Mapping) tree, schema, "", registry, seed));
+        List<DescriptorProblem> crossProblems = crossChecks.apply(descriptor);
+        if (!crossProblems.isEmpty()) {
+            throw new DescriptorException(crossProblems);
+        }
+        return descriptor;
     }
 
     private static long seedOf(YamlNode tree, Schema.ObjectSchema schema) {

@@ -100,6 +100,16 @@ public final class Fields {
         return new Schema.ListSchema(description, reference("A network.", "networks"), minItems, true);
     }
 
+    /** A list of unique task names, at least {@code minItems}. */
+    public static Schema tasks(String description, int minItems) {
+        return new Schema.ListSchema(description, reference("A task.", "tasks"), minItems, true);
+    }
+
+    /** A list of components of one kind, at least {@code minItems}, each resolved and seeded on its own. */
+    public static Schema components(String description, ComponentKind kind, int minItems) {
+        return new Schema.ListSchema(description, component("One " + kind.displayName() + ".", kind), minItems, false);
+    }
+
     public static Schema component(String description, ComponentKind kind) {
         return new ComponentSchema(description, kind, f -> Optional.empty());
     }

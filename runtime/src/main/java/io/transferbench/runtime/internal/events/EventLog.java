@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.transferbench.api.event.CheckpointWrittenEvent;
+import io.transferbench.api.event.CoefficientChosenEvent;
+import io.transferbench.api.event.CoefficientEvaluatedEvent;
+import io.transferbench.api.event.PatchDiagnosticsEvent;
 import io.transferbench.api.event.CompressionStepCompletedEvent;
 import io.transferbench.api.event.EpochEndedEvent;
 import io.transferbench.api.event.EpochStartedEvent;
@@ -54,7 +57,8 @@ public final class EventLog {
             RunResumedEvent.class, RunFinishedEvent.class, StageStartedEvent.class, StageFinishedEvent.class, EpochStartedEvent.class,
             EpochEndedEvent.class, NetworkEvaluatedEvent.class, WarningIssuedEvent.class, ScheduleInitializedEvent.class,
             TransferPointReachedEvent.class, FiltersTransferredEvent.class, ScheduleAdjustedEvent.class,
-            PruningStepCompletedEvent.class, CompressionStepCompletedEvent.class, CheckpointWrittenEvent.class);
+            PruningStepCompletedEvent.class, CompressionStepCompletedEvent.class, CoefficientEvaluatedEvent.class,
+            CoefficientChosenEvent.class, PatchDiagnosticsEvent.class, CheckpointWrittenEvent.class);
 
     /** One line of the log: where it was, when the event happened, and the event. */
     public record Entry(int line, Instant time, LifecycleEvent event) {

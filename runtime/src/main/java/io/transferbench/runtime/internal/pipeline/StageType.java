@@ -39,6 +39,15 @@ public interface StageType<S> {
         return List.of();
     }
 
+    /**
+     * What makes these settings impossible across the descriptor's sections (the schema checks each section on
+     * its own): located problems, reported with the schema's and nothing run. None by default.
+     */
+    default List<io.transferbench.runtime.internal.descriptor.DescriptorProblem> problems(S settings,
+                                                                                      StageDeclaration stage) {
+        return List.of();
+    }
+
     void run(S settings, StageContext context) throws Exception;
 
     /** Its own part of each stage section of the report, after the generic curves; none by default. */

@@ -69,6 +69,11 @@ public final class StageTypes {
         return out;
     }
 
+    /** Every cross-section problem of a pipeline whose sections are valid, in stage order. */
+    public List<io.transferbench.runtime.internal.descriptor.DescriptorProblem> problems(PipelineDescriptor pipeline) {
+        return resolve(pipeline).stream().flatMap(s -> s.problems().stream()).toList();
+    }
+
     /** Every warning of a validated pipeline's stages, in stage order. */
     public List<String> warnings(PipelineDescriptor pipeline) {
         return resolve(pipeline).stream().flatMap(s -> s.warnings().stream()).toList();
@@ -112,6 +117,10 @@ public final class StageTypes {
         public List<String> warnings() {
             return type.warnings(settings).stream().map(w -> declaration.section().location() + ": "
                     + declaration.section().path() + ": " + w).toList();
+        }
+
+        List<io.transferbench.runtime.internal.descriptor.DescriptorProblem> problems() {
+            return type.problems(settings, declaration);
         }
 
         void run(StageContext context) throws Exception {

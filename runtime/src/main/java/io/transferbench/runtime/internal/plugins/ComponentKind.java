@@ -4,6 +4,7 @@ import io.transferbench.api.ComponentFactory;
 import io.transferbench.api.compression.CompressionControllerFactory;
 import io.transferbench.api.event.LifecycleListenerFactory;
 import io.transferbench.api.importance.ImportanceMetricFactory;
+import io.transferbench.api.patching.CoefficientSearchFactory;
 import io.transferbench.api.schedule.AdjustmentRuleFactory;
 import io.transferbench.api.transfer.TransferPolicyFactory;
 
@@ -13,6 +14,7 @@ public enum ComponentKind {
     ADJUSTMENT_RULE("adjustment rule", AdjustmentRuleFactory.class),
     TRANSFER_POLICY("transfer policy", TransferPolicyFactory.class),
     COMPRESSION_CONTROLLER("compression controller", CompressionControllerFactory.class),
+    COEFFICIENT_SEARCH("coefficient search", CoefficientSearchFactory.class),
     LIFECYCLE_LISTENER("lifecycle listener", LifecycleListenerFactory.class);
 
     private final String displayName;

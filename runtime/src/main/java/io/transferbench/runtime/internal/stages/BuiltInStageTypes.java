@@ -17,6 +17,7 @@ public final class BuiltInStageTypes {
                 new EvaluateStage(),
                 new PruneStage(),
                 new ReplaceFiltersStage(),
-                new OnlineTransferStage()));
+                new OnlineTransferStage(),
+                new PatchStage()));
     }
 }

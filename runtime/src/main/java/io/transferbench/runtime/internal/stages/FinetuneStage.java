@@ -29,7 +29,7 @@ import static io.transferbench.runtime.internal.descriptor.Fields.withDefault;
 
 /**
  * {@code finetune}: copies a trained network's backbone, attaches a new randomly initialised head for
- * the target network's task, optionally freezes the first layers, and trains with the stage's
+ * the target network's task (or keeps the source's, for tasks with the same classes), optionally freezes the first layers, and trains with the stage's
  * (lower) learning rate. DL4J's {@code TransferLearning} does the surgery.
  */
 public final class FinetuneStage implements StageType<FinetuneStage.Settings> {
@@ -39,7 +39,7 @@ public final class FinetuneStage implements StageType<FinetuneStage.Settings> {
      * @param fromLocation where {@code from} was written, for the error when it was never trained
      */
     public record Settings(String from, Location fromLocation, String network, String task, int freezeLayers,
-                           TrainingLoop.Training training) {
+                           boolean keepHead, TrainingLoop.Training training) {
     }
 
     @Override
@@ -48,7 +48,10 @@ public final class FinetuneStage implements StageType<FinetuneStage.Settings> {
                 + "train it on that network's task with a lower learning rate.", Fields.concat(List.of(
                 required("from", reference("The trained network whose backbone is copied.", "networks")),
                 required("network", reference("The network to create and train.", "networks")),
-                withDefault("freeze-layers", integer("Leading layers kept frozen.", 0.0, null), 0L)),
+                withDefault("freeze-layers", integer("Leading layers kept frozen.", 0.0, null), 0L),
+                withDefault("head", Fields.oneOf("new: a new, randomly initialised output layer for the network's "
+                        + "task; keep: the source's output layer, trained on (both tasks must have the same classes: "
+                        + "the shared head of a patch stage).", List.of("new", "keep")), "new")),
                 Fields.withDefault(TrainingLoop.Training.fields(), "learning-rate", 0.001)), List.of(Fields::checkSourceDiffers));
     }
 
@@ -57,7 +60,19 @@ public final class FinetuneStage implements StageType<FinetuneStage.Settings> {
         Section section = stage.section();
         String network = section.string("network");
         return new Settings(section.string("from"), section.location("from"), network, stage.taskOf(network),
-                (int) section.integer("freeze-layers"), TrainingLoop.Training.of(section));
+                (int) section.integer("freeze-layers"), section.string("head").equals("keep"),
+                TrainingLoop.Training.of(section));
+    }
+
+    @Override
+    public List<io.transferbench.runtime.internal.descriptor.DescriptorProblem> problems(Settings s, StageDeclaration stage) {
+        String fromTask = stage.taskOf(s.from());
+        if (s.keepHead() && !stage.sameClasses(fromTask, s.task())) {
+            return List.of(new io.transferbench.runtime.internal.descriptor.DescriptorProblem(stage.section().location("head"),
+                    stage.section().path() + ".head", "keep needs '" + s.network() + "''s task '" + s.task()
+                    + "' to have the classes of '" + s.from() + "''s task '" + fromTask + "'; use head: new"));
+        }
+        return List.of();
     }
 
     @Override
@@ -88,7 +103,7 @@ public final class FinetuneStage implements StageType<FinetuneStage.Settings> {
                 .weightDecay(settings.weightDecay()).build();
         int frozen = s.freezeLayers();
         if (source instanceof ComputationGraph graph) {
-            return newGraphHead(graph, fineTune, frozen, task);
+            return newGraphHead(graph, fineTune, frozen, task, s.keepHead());
         }
         MultiLayerNetwork net = (MultiLayerNetwork) source;
         int outputIndex = net.getnLayers() - 1;
@@ -97,12 +112,14 @@ public final class FinetuneStage implements StageType<FinetuneStage.Settings> {
         if (frozen > 0) {
             builder.setFeatureExtractor(Math.min(frozen, outputIndex) - 1);
         }
-        MultiLayerNetwork tuned = builder.removeOutputLayer().addLayer(head(headInputs, task)).build();
+        MultiLayerNetwork tuned = s.keepHead() ? builder.build()
+                : builder.removeOutputLayer().addLayer(head(headInputs, task)).build();
         tuned.setEpochCount(0);
         return tuned;
     }
 
-    private static Model newGraphHead(ComputationGraph source, FineTuneConfiguration fineTune, int frozen, TaskData task) {
+    private static Model newGraphHead(ComputationGraph source, FineTuneConfiguration fineTune, int frozen, TaskData task,
+                                      boolean keepHead) {
         org.deeplearning4j.nn.graph.vertex.GraphVertex output = source.getVertex("output");
         String input = source.getConfiguration().getVertexInputs().get("output").get(0);
         long headInputs = ((FeedForwardLayer) output.getLayer().conf().getLayer()).getNIn();
@@ -118,6 +135,11 @@ public final class FinetuneStage implements StageType<FinetuneStage.Settings> {
                 }
             }
             builder.setFeatureExtractor(layers.get(Math.min(frozen, layers.size()) - 1));
+        }
+        if (keepHead) {
+            ComputationGraph kept = builder.build();
+            kept.getConfiguration().setEpochCount(0);
+            return kept;
         }
         // the head keeps the old one's preprocessor (the flattening of the pooled maps)
         org.deeplearning4j.nn.conf.InputPreProcessor flatten = ((org.deeplearning4j.nn.conf.graph.LayerVertex)

@@ -26,7 +26,8 @@ public final class RuntimeModule extends AbstractModule {
         binder().requireExplicitBindings();
         bind(ComponentRegistry.class).toInstance(registry);
         bind(StageTypes.class).toInstance(stageTypes);
-        bind(DescriptorValidator.class).toInstance(new DescriptorValidator(registry, stageTypes.pipelineSchema()));
+        bind(DescriptorValidator.class).toInstance(new DescriptorValidator(registry, stageTypes.pipelineSchema(),
+                stageTypes::problems));
         bind(PipelineRunner.class);
     }
 }
