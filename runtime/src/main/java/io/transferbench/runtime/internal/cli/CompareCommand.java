@@ -78,6 +78,10 @@ final class CompareCommand implements Callable<Integer> {
             write(target.resolve("comparison.csv"), comparison.csv());
             write(target.resolve("comparison.html"), io.transferbench.runtime.internal.report.ComparisonPage.html(comparison,
                     runs.size()));
+            if (!comparison.patching().isEmpty()) {
+                write(target.resolve("comparison-patch.csv"), comparison.patching().csv());
+                write(target.resolve("comparison-patch-diagnostics.csv"), comparison.patching().diagnosticsCsv());
+            }
             if (!comparison.compressionRows().isEmpty()) {
                 write(target.resolve("comparison-compression.csv"), comparison.compressionCsv());
             }
@@ -87,7 +91,8 @@ final class CompareCommand implements Callable<Integer> {
         }
         root.out().println();
         root.out().println("wrote " + target.resolve("comparison.md") + ", comparison.html, comparison.csv"
-                + (comparison.compressionRows().isEmpty() ? "" : " and comparison-compression.csv") + " (" + runs.size()
+                + (comparison.compressionRows().isEmpty() ? "" : " and comparison-compression.csv")
+                + (comparison.patching().isEmpty() ? "" : " and comparison-patch*.csv") + " (" + runs.size()
                 + " runs)");
         return TransferbenchCommand.OK;
     }

@@ -124,11 +124,19 @@ public final class Comparison {
     private final List<Row> rows;
     private final List<CompressionRow> compressionRows;
     private final Map<String, Map<String, Object>> differing;
+    private final PatchComparison patching;
 
-    private Comparison(List<Row> rows, List<CompressionRow> compressionRows, Map<String, Map<String, Object>> differing) {
+    private Comparison(List<Row> rows, List<CompressionRow> compressionRows, Map<String, Map<String, Object>> differing,
+                       PatchComparison patching) {
         this.rows = rows;
         this.compressionRows = compressionRows;
         this.differing = differing;
+        this.patching = patching;
+    }
+
+    /** The patch stages' searches and diagnostics. */
+    public PatchComparison patching() {
+        return patching;
     }
 
     public List<CompressionRow> compressionRows() {
@@ -199,7 +207,14 @@ public final class Comparison {
                         Stat.of(records.stream().map(r -> 100 * (r.accuracyBefore() - r.accuracyFinal())).toList())));
             }
         }
-        return new Comparison(rows, compressionRows, differing(settings));
+        // settings are compared between stages of one type: a pretrain stage has no 'heads' to differ in
+        Map<String, Map<String, Map<String, Object>>> byType = new LinkedHashMap<>();
+        byConfiguration.forEach((c, trials) -> byType.computeIfAbsent(trials.get(0).type(), k -> new LinkedHashMap<>())
+                .put(c, settings.get(c)));
+        Map<String, Map<String, Object>> differing = new java.util.TreeMap<>();
+        byType.values().forEach(group -> differing(group).forEach((key, values) ->
+                differing.computeIfAbsent(key, k -> new LinkedHashMap<>()).putAll(values)));
+        return new Comparison(rows, compressionRows, differing, PatchComparison.of(byConfiguration));
     }
 
     /** Per epoch, the mean (or the sample standard deviation) over the curves that reach that epoch. */
@@ -297,10 +312,11 @@ public final class Comparison {
                         d.network(), d.difference(), String.join(" | ", d.cells())));
             }
         }
+        b.append(patching.markdown());
         b.append("\nStage times are wall time in one process: the first training stage of a run also pays the engine's "
                 + "start-up and warm-up.\n");
         if (!differing.isEmpty()) {
-            b.append("\nSettings that differ between the configurations:\n\n");
+            b.append("\nSettings that differ between configurations of one stage type:\n\n");
             differing.forEach((key, values) -> {
                 b.append("- `").append(key).append("`: ");
                 List<String> parts = new ArrayList<>();

@@ -1,5 +1,10 @@
 package io.transferbench.runtime.internal.compare;
 
+import io.transferbench.api.event.CoefficientChosenEvent;
+import io.transferbench.api.event.CoefficientEvaluatedEvent;
+import io.transferbench.api.event.PatchDiagnosticsEvent;
+import java.util.Optional;
+
 import io.transferbench.api.event.EpochEndedEvent;
 import io.transferbench.api.event.FiltersTransferredEvent;
 import io.transferbench.api.event.LifecycleEvent;
@@ -31,7 +36,25 @@ public record RunRecord(Path folder, String pipeline, int trial, List<StageRecor
 
     /** One stage of one run. */
     public record StageRecord(String name, String type, double seconds, Map<String, NetworkRecord> networks,
-                              Map<String, Object> settings, Map<String, CompressionRecord> compression) {
+                              Map<String, Object> settings, Map<String, CompressionRecord> compression,
+                              List<SearchRecord> searches, Optional<PatchDiagnosticsEvent> diagnostics) {
+        /** A stage that is not a patch stage. */
+        public StageRecord(String name, String type, double seconds, Map<String, NetworkRecord> networks,
+                           Map<String, Object> settings, Map<String, CompressionRecord> compression) {
+            this(name, type, seconds, networks, settings, compression, List.of(), Optional.empty());
+        }
+    }
+
+    /**
+     * What one coefficient search of a patch stage chose, and the test split there.
+     *
+     * @param objective          measured on the validation split, where it chose
+     * @param testObjective      the stage's objective on the test split at the chosen coefficient
+     * @param supportedAccuracy  mean test accuracy of the supported tasks there
+     * @param patchAccuracy      test accuracy of the patch task there
+     */
+    public record SearchRecord(String search, String searchId, double coefficient, double objective, int evaluations,
+                               double testObjective, double supportedAccuracy, double patchAccuracy) {
     }
 
     /**
@@ -79,6 +102,9 @@ public record RunRecord(Path folder, String pipeline, int trial, List<StageRecor
         Map<String, Map<String, long[]>> filters = new LinkedHashMap<>();
         Map<String, Map<String, List<Double>>> curves = new LinkedHashMap<>();
         Map<String, Map<String, double[]>> pruning = new LinkedHashMap<>(); // stage -> network -> first/last values
+        Map<String, List<CoefficientChosenEvent>> chosen = new LinkedHashMap<>();
+        Map<String, Map<Double, CoefficientEvaluatedEvent>> tested = new LinkedHashMap<>();
+        Map<String, PatchDiagnosticsEvent> diagnostics = new LinkedHashMap<>();
         Set<String> succeeded = new LinkedHashSet<>();
         for (LifecycleEvent event : EventLog.events(folder.resolve(EventLog.FILE))) {
             if (event instanceof RunStartedEvent e) {
@@ -107,6 +133,12 @@ public record RunRecord(Path folder, String pipeline, int trial, List<StageRecor
             } else if (event instanceof FiltersTransferredEvent e) {
                 filters.computeIfAbsent(e.stage(), k -> new LinkedHashMap<>())
                         .computeIfAbsent(e.receiver(), k -> new long[1])[0] += e.receiverFilters().size();
+            } else if (event instanceof CoefficientChosenEvent e) {
+                chosen.computeIfAbsent(e.stage(), k -> new ArrayList<>()).add(e);
+            } else if (event instanceof CoefficientEvaluatedEvent e && e.split().equals("test")) {
+                tested.computeIfAbsent(e.stage(), k -> new LinkedHashMap<>()).put(e.coefficient(), e);
+            } else if (event instanceof PatchDiagnosticsEvent e) {
+                diagnostics.put(e.stage(), e);
             } else if (event instanceof PruningStepCompletedEvent e) {
                 double[] p = pruning.computeIfAbsent(e.stage(), k -> new LinkedHashMap<>())
                         .computeIfAbsent(e.network(), k -> new double[] {e.parametersBefore(), 0, e.flopsBefore(), 0,
@@ -133,8 +165,20 @@ public record RunRecord(Path folder, String pipeline, int trial, List<StageRecor
                 compression.put(network, new CompressionRecord((long) p[0], (long) p[1], (long) p[2], (long) p[3], p[4], p[5],
                         trained == null ? p[5] : 1 - trained.errorRate() / 100));
             });
+            List<SearchRecord> searches = new ArrayList<>();
+            for (CoefficientChosenEvent c : chosen.getOrDefault(stage, List.of())) {
+                CoefficientEvaluatedEvent t = tested.getOrDefault(stage, Map.of()).get(c.coefficient());
+                if (t == null) {
+                    continue;
+                }
+                searches.add(new SearchRecord(c.search(), c.searchId(), c.coefficient(), c.objective(), c.evaluations(),
+                        t.objective(), t.tasks().stream().filter(x -> x.role().equals("supported"))
+                        .mapToDouble(CoefficientEvaluatedEvent.TaskScore::accuracy).average().orElse(Double.NaN),
+                        t.tasks().stream().filter(x -> x.role().equals("patch"))
+                                .mapToDouble(CoefficientEvaluatedEvent.TaskScore::accuracy).average().orElse(Double.NaN)));
+            }
             stages.add(new StageRecord(stage, s.stageType(), seconds.getOrDefault(stage, 0.0), networks,
-                    s.settings(), compression));
+                    s.settings(), compression, searches, Optional.ofNullable(diagnostics.get(stage))));
         }
         return new RunRecord(folder, pipeline, trial, stages);
     }

@@ -46,6 +46,7 @@ public final class ComparisonPage {
             }
             b.append("</table>\n");
         }
+        patching(comparison.patching(), b);
         Map<String, List<Comparison.Row>> byNetwork = new LinkedHashMap<>();
         comparison.rows().stream().filter(r -> !r.meanAccuracy().isEmpty())
                 .forEach(r -> byNetwork.computeIfAbsent(r.network(), k -> new ArrayList<>()).add(r));
@@ -102,5 +103,38 @@ public final class ComparisonPage {
             b.append("</ul>\n");
         }
         return b.append("</body></html>\n").toString();
+    }
+
+    /** The coefficient searches side by side and GradientSimilarity against BackwardKnowledgeTransfer. */
+    private static void patching(io.transferbench.runtime.internal.compare.PatchComparison p, StringBuilder b) {
+        if (p.isEmpty()) {
+            return;
+        }
+        b.append("<h2>Patching</h2>\n<p>Objective on the validation split, where the searches chose; accuracies on the "
+                + "test split at each choice. \"vs grid\": 100 (grid - search) / grid per trial, positive when lower "
+                + "than the stage's grid search.</p>\n<table><tr><th>configuration</th><th>search</th><th>trials</th>"
+                + "<th>a</th><th>objective</th><th>evaluations</th><th>vs grid %</th><th>supported accuracy %</th>"
+                + "<th>patch accuracy %</th></tr>\n");
+        for (var r : p.searches()) {
+            b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s (%s)</td><td class=\"n\">%d</td>"
+                            + "<td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
+                            + "<td class=\"n\">%s</td><td class=\"n\">%s</td></tr>%n", Html.escape(r.configuration()),
+                    Html.escape(r.searchId()), Html.escape(r.search()), r.trials(), r.coefficient().text(3),
+                    r.objective().text(4), r.evaluations().text(1),
+                    r.gainOverGrid().map(g -> g.text(2)).orElse("—"), r.supportedAccuracy().text(2, 100),
+                    r.patchAccuracy().text(2, 100)));
+        }
+        b.append("</table>\n");
+        if (!p.diagnostics().isEmpty()) {
+            XYChart chart = Charts.xy("GradientSimilarity against BackwardKnowledgeTransfer", "GradientSimilarity",
+                    "BackwardKnowledgeTransfer");
+            for (var d : p.diagnostics()) {
+                Charts.points(chart, d.configuration(), d.points().stream().map(x -> x[0]).toList(),
+                        d.points().stream().map(x -> x[1]).toList());
+            }
+            b.append(Charts.img(chart, "GradientSimilarity against BackwardKnowledgeTransfer, one point per pair and trial"));
+            p.correlation().ifPresent(c -> b.append("<p>").append(Html.escape(c.text())).append(" (every pair and trial)."
+                    + "</p>\n"));
+        }
     }
 }
