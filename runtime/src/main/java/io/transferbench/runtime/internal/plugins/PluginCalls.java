@@ -32,6 +32,41 @@ public final class PluginCalls {
         }
     }
 
+    /** The runtime's own code failed while a plugin had called it back: not the plugin's failure. */
+    private static final class HostFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        HostFailure(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    /**
+     * Runs the runtime's own {@code call} from inside a plugin's call (a coefficient search asking for a
+     * measurement): with the runtime's context class loader, and whatever it throws reaches the stage as it
+     * was thrown instead of being blamed on the plugin.
+     */
+    public static <T> T host(Supplier<T> call) {
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(PluginCalls.class.getClassLoader());
+        try {
+            return call.get();
+        } catch (HostFailure | VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            throw new HostFailure(e);
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+    }
+
+    private static RuntimeException unwrapped(HostFailure e) {
+        if (e.getCause() instanceof Error error) {
+            throw error;
+        }
+        return (RuntimeException) e.getCause();
+    }
+
     /** Runs {@code call} (named {@code what}, e.g. "create()") as {@code component}'s code. */
     public static <T> T call(DiscoveredComponent component, String what, Supplier<T> call) {
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
@@ -40,6 +75,8 @@ public final class PluginCalls {
             return call.get();
         } catch (PluginFailure | io.transferbench.api.InvalidParameterException | VirtualMachineError e) {
             throw e; // already named, the descriptor's error to report at its location, or the end of the process
+        } catch (HostFailure e) {
+            throw unwrapped(e);
         } catch (RuntimeException | Error e) {
             throw failure(component, what, e);
         } finally {
@@ -85,6 +122,9 @@ public final class PluginCalls {
             } catch (InvocationTargetException e) {
                 if (e.getCause() instanceof VirtualMachineError fatal) {
                     throw fatal;
+                }
+                if (e.getCause() instanceof HostFailure host) {
+                    throw unwrapped(host);
                 }
                 throw failure(component, method.getName() + "()", e.getCause());
             } finally {

@@ -289,7 +289,7 @@ public final class PatchStage implements StageType<PatchStage.Settings> {
                 asked.add(0.0); // the normalisation's losses are a measurement too
             }
             asked.add(coefficient);
-            return m.objective(coefficient);
+            return io.transferbench.runtime.internal.plugins.PluginCalls.host(() -> m.objective(coefficient));
         }
     }
 
