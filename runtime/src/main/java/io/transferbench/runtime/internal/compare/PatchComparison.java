@@ -28,7 +28,14 @@ public final class PatchComparison {
     public record SearchRow(String configuration, String search, String searchId, int trials, Comparison.Stat coefficient,
                             Comparison.Stat objective, Comparison.Stat evaluations, Comparison.Stat testObjective,
                             Comparison.Stat supportedAccuracy, Comparison.Stat patchAccuracy,
-                            Optional<Comparison.Stat> gainOverGrid, int lowerThanGrid) {
+                            Optional<Comparison.Stat> gainOverGrid, int lowerThanGrid, List<double[]> againstGrid) {
+    }
+
+    /**
+     * One search against grid over every patch stage and trial: how often its objective was lower, equal,
+     * higher, the relative difference, and Wilcoxon's signed-rank test (two-sided, exact; ties dropped).
+     */
+    public record Pooled(String searchId, int n, int lower, int equal, int higher, Comparison.Stat gain, double p) {
     }
 
     /** One patch stage's diagnostics over its trials, with each trial's (GS, BKT) point. */
@@ -77,6 +84,42 @@ public final class PatchComparison {
         return diagnostics;
     }
 
+    /** Each search (by id, grid itself left out) against grid over every patch stage and trial. */
+    public List<Pooled> pooled() {
+        Map<String, List<double[]>> byId = new LinkedHashMap<>();
+        searches.stream().filter(r -> !r.searchId().equals("grid"))
+                .forEach(r -> byId.computeIfAbsent(r.searchId(), k -> new ArrayList<>()).addAll(r.againstGrid()));
+        List<Pooled> out = new ArrayList<>();
+        byId.forEach((id, pairs) -> {
+            int lower = 0;
+            int equal = 0;
+            List<double[]> untied = new ArrayList<>();
+            List<Double> gains = new ArrayList<>();
+            for (double[] p : pairs) {
+                gains.add(100 * (p[0] - p[1]) / p[0]);
+                if (p[1] < p[0]) {
+                    lower++;
+                }
+                if (p[1] == p[0]) {
+                    equal++;
+                } else {
+                    untied.add(p);
+                }
+            }
+            double pValue = Double.NaN;
+            if (untied.size() >= 2 && untied.size() <= 30) {
+                pValue = new org.apache.commons.math3.stat.inference.WilcoxonSignedRankTest().wilcoxonSignedRankTest(
+                        untied.stream().mapToDouble(p -> p[0]).toArray(),
+                        untied.stream().mapToDouble(p -> p[1]).toArray(), true);
+            }
+            if (!pairs.isEmpty()) {
+                out.add(new Pooled(id, pairs.size(), lower, equal, pairs.size() - lower - equal, Comparison.Stat.of(gains),
+                        pValue));
+            }
+        });
+        return out;
+    }
+
     /** Over every trial of every patch stage. */
     public Optional<Correlation> correlation() {
         return Correlation.of(diagnostics.stream().flatMap(d -> d.points().stream()).toList());
@@ -95,6 +138,7 @@ public final class PatchComparison {
         byConfiguration.forEach((configuration, trials) -> {
             Map<String, List<RunRecord.SearchRecord>> bySearch = new LinkedHashMap<>();
             Map<String, List<Double>> gains = new LinkedHashMap<>();
+            Map<String, List<double[]>> pairs = new LinkedHashMap<>();
             Map<String, Integer> lower = new LinkedHashMap<>();
             for (RunRecord.StageRecord t : trials) {
                 Optional<RunRecord.SearchRecord> grid = t.searches().stream()
@@ -105,6 +149,8 @@ public final class PatchComparison {
                         gains.computeIfAbsent(s.search(), k -> new ArrayList<>())
                                 .add(100 * (g.objective() - s.objective()) / g.objective());
                         lower.merge(s.search(), s.objective() < g.objective() ? 1 : 0, Integer::sum);
+                        pairs.computeIfAbsent(s.search(), k -> new ArrayList<>())
+                                .add(new double[] {g.objective(), s.objective()});
                     });
                 }
             }
@@ -114,7 +160,8 @@ public final class PatchComparison {
                     stat(records, r -> r.evaluations()), stat(records, RunRecord.SearchRecord::testObjective),
                     stat(records, RunRecord.SearchRecord::supportedAccuracy),
                     stat(records, RunRecord.SearchRecord::patchAccuracy),
-                    Optional.ofNullable(gains.get(search)).map(Comparison.Stat::of), lower.getOrDefault(search, 0))));
+                    Optional.ofNullable(gains.get(search)).map(Comparison.Stat::of), lower.getOrDefault(search, 0),
+                    pairs.getOrDefault(search, List.of()))));
             List<PatchDiagnosticsEvent> d = trials.stream().flatMap(t -> t.diagnostics().stream()).toList();
             if (!d.isEmpty()) {
                 diagnostics.add(new DiagnosticsRow(configuration, d.size(),
@@ -154,6 +201,12 @@ public final class PatchComparison {
         }
         b.append("\n\"objective vs grid\": 100 (grid - search) / grid per trial, positive when the search reached a lower "
                 + "objective than the stage's grid search; in parentheses the trials where it was strictly lower.\n");
+        for (Pooled p : pooled()) {
+            b.append(String.format(Locale.ROOT, "%nOver every patch stage and trial, %s against grid: lower in %d, equal in "
+                            + "%d, higher in %d of %d; objective vs grid %s %%; Wilcoxon signed-rank (two-sided, exact, "
+                            + "ties dropped) p = %s.%n", p.searchId(), p.lower(), p.equal(), p.higher(), p.n(),
+                    p.gain().text(3), Double.isNaN(p.p()) ? "n/a" : String.format(Locale.ROOT, "%.3g", p.p())));
+        }
         if (!diagnostics.isEmpty()) {
             b.append("\nPatch diagnostics (GradientSimilarity and BackwardKnowledgeTransfer on the validation split; "
                     + "backward transfer: supported test accuracy at the saved a minus at a = 0, in points):\n\n"

@@ -81,5 +81,13 @@ class PatchCompareTest {
         assertTrue(markdown.contains("| paint / fix | quasi-convex (search[0]) | 4 |"), markdown);
         assertTrue(markdown.contains("0.25 ± 1.71 (2/4)"), markdown);
         assertTrue(markdown.contains("Pearson r = "), markdown);
+        // quasi-convex against grid: lower in 2 (0.98, 0.99), equal in 1, higher in 1 (1.02)
+        PatchComparison.Pooled pooled = p.pooled().get(0);
+        assertEquals("quasi-convex", pooled.searchId());
+        assertEquals(List.of(4, 2, 1, 1), List.of(pooled.n(), pooled.lower(), pooled.equal(), pooled.higher()));
+        assertEquals(1, p.pooled().size(), "grid is not compared with itself");
+        // three untied differences 0.02, 0.01, -0.02 (grid - qc): ranks 2.5, 1, 2.5, W+ = 3.5; of the 8 equally
+        // likely sign patterns of ranks 1, 2, 3, three give W+ >= 3.5 (4, 5, 6): two-sided p = 2 * 3/8
+        assertEquals(0.75, pooled.p(), 1e-9);
     }
 }
