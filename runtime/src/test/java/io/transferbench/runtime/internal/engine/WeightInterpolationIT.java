@@ -217,4 +217,52 @@ class WeightInterpolationIT {
         assertEquals(dot / Math.sqrt(gg * dd), similarity[0], 1e-5, "cos(w_zs - w_ft, grad L)");
         assertEquals(Math.sqrt(dd), interpolation.distance(), 1e-6, "||w_zs - w_ft||");
     }
+
+    /**
+     * The first-order link the diagnostics rest on, on a CNN: d/da L(w(a)) at a = 0 is g.(w_ft - w_zs), that is
+     * -GradientSimilarity ||g|| ||w_zs - w_ft||, checked against a central difference of the measured loss.
+     */
+    @Test
+    void theGradientOfACnnPredictsTheLossAlongTheInterpolation() throws Exception {
+        MultiLayerNetwork zs = new MultiLayerNetwork(ModelBuilder.build("small-cnn", MNIST, 10, 1.0, 21, new Sgd(0.1), 0));
+        zs.init();
+        MultiLayerNetwork ft = new MultiLayerNetwork(ModelBuilder.build("small-cnn", MNIST, 10, 1.0, 22, new Sgd(0.1), 0));
+        ft.init();
+        // a nearby w_ft: w_zs plus a small random step, so that the loss is smooth along the line
+        ft.params().assign(zs.params().add(ft.params().sub(zs.params()).muli(0.05)));
+        Nd4j.getRandom().setSeed(9);
+        INDArray features = Nd4j.rand(DataType.FLOAT, 10, 28, 28, 1);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, 10, 10);
+        for (int i = 0; i < 10; i++) {
+            labels.putScalar(i, (i * 3) % 10, 1);
+        }
+        List<DataSet> batches = List.of(
+                new DataSet(features.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 6)),
+                        labels.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 6))),
+                new DataSet(features.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(6, 10)),
+                        labels.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(6, 10))));
+        WeightInterpolation w = WeightInterpolation.between(zs, ft, WeightInterpolation.Heads.SHARED);
+        double[] similarity = w.gradientSimilarity(batches);
+        double predicted = -similarity[0] * similarity[1] * w.distance();
+        double h = 1e-2;
+        double up = meanLoss(w.at(h, false), features, labels);
+        double down = meanLoss(w.at(-h, false), features, labels);
+        double measured = (up - down) / (2 * h);
+        assertEquals(measured, predicted, 0.05 * Math.abs(measured) + 1e-6,
+                "dL/da measured " + measured + ", predicted from the gradient " + predicted);
+    }
+
+    private static double meanLoss(Model net, INDArray features, INDArray labels) {
+        float[][] p = ((MultiLayerNetwork) net).output(features, false).toFloatMatrix();
+        float[][] y = labels.toFloatMatrix();
+        double loss = 0;
+        for (int i = 0; i < p.length; i++) {
+            for (int c = 0; c < p[i].length; c++) {
+                if (y[i][c] > 0) {
+                    loss -= Math.log(p[i][c]);
+                }
+            }
+        }
+        return loss / p.length;
+    }
 }

@@ -52,11 +52,14 @@ class PatchIT {
                 "  zs: {model: small-cnn, task: upright}",
                 "  ft: {model: small-cnn, task: inverted}",
                 "  fixed: {model: small-cnn, task: inverted}",
+                "  fixed-by-accuracy: {model: small-cnn, task: upright}",
                 "stages:",
                 "  - {type: pretrain, network: zs, epochs: 2, batch-size: 32}",
                 "  - {type: finetune, from: zs, network: ft, head: keep, epochs: 1, batch-size: 32, learning-rate: 0.01}",
                 "  - {name: fix, type: patch, supported: zs, patched: ft, network: fixed, heads: shared,",
                 "     search: [{id: quasi-convex, samples: 5}, {id: grid, step: 0.25}]}",
+                "  - {name: by-accuracy, type: patch, supported: zs, patched: ft, network: fixed-by-accuracy, heads: shared,",
+                "     objective: mean-accuracy, search: [{id: grid, step: 0.5}]}",
                 ""));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -68,7 +71,8 @@ class PatchIT {
             run = s.findFirst().orElseThrow();
         }
         List<LifecycleEvent> events = EventLog.events(run.resolve(EventLog.FILE));
-        List<CoefficientChosenEvent> chosen = EventLog.of(events, CoefficientChosenEvent.class).toList();
+        List<CoefficientChosenEvent> chosen = EventLog.of(events, CoefficientChosenEvent.class)
+                .filter(e -> e.stage().equals("fix")).toList();
         assertEquals(List.of("quasi-convex", "grid"), chosen.stream().map(CoefficientChosenEvent::searchId).toList());
         CoefficientChosenEvent grid = chosen.get(1);
         assertEquals(5, grid.evaluations(), "0, 0.25, 0.5, 0.75, 1");
@@ -77,7 +81,7 @@ class PatchIT {
         assertTrue(chosen.get(0).evaluations() >= 8 && chosen.get(0).evaluations() <= 10, chosen.get(0).toString());
 
         List<CoefficientEvaluatedEvent> validation = EventLog.of(events, CoefficientEvaluatedEvent.class)
-                .filter(e -> e.split().equals("validation")).toList();
+                .filter(e -> e.stage().equals("fix") && e.split().equals("validation")).toList();
         assertEquals(validation.size(), validation.stream().map(CoefficientEvaluatedEvent::coefficient).distinct().count(),
                 "each coefficient measured once, whichever search asked");
         CoefficientEvaluatedEvent atZero = validation.stream().filter(e -> e.coefficient() == 0).findFirst().orElseThrow();
@@ -92,7 +96,7 @@ class PatchIT {
         }
 
         List<CoefficientEvaluatedEvent> test = EventLog.of(events, CoefficientEvaluatedEvent.class)
-                .filter(e -> e.split().equals("test")).toList();
+                .filter(e -> e.stage().equals("fix") && e.split().equals("test")).toList();
         assertTrue(test.stream().anyMatch(e -> e.coefficient() == 0) && test.stream().anyMatch(e -> e.coefficient() == 1));
         double saved = chosen.get(0).coefficient();
         CoefficientEvaluatedEvent atSaved = test.stream().filter(e -> e.coefficient() == saved).findFirst().orElseThrow();
@@ -108,9 +112,20 @@ class PatchIT {
         assertEquals(zs.accuracy(), testAtZero.tasks().get(0).accuracy(), 1e-12, "a = 0 is the supported network");
 
         PatchDiagnosticsEvent d = EventLog.of(events, PatchDiagnosticsEvent.class).findFirst().orElseThrow();
+        // to first order BKT at a -> 0 is ||g|| GS; the smallest measured a is not 0, but the signs agree
+        assertEquals(Math.signum(d.gradientSimilarity()), Math.signum(d.backwardKnowledgeTransfer()), d.toString());
         assertTrue(d.distance() > 0 && d.gradientNorm() > 0 && Math.abs(d.gradientSimilarity()) <= 1, d.toString());
         assertEquals(saved, d.chosenCoefficient());
         assertTrue(Files.isRegularFile(run.resolve("models/fixed.zip")));
+
+        // mean-accuracy: 1 - (supported + patch accuracy) / 2 at each of 0, 0.5, 1; the saved network has the
+        // supported task, so it takes w_zs's side (the heads are shared anyway)
+        List<CoefficientEvaluatedEvent> byAccuracy = EventLog.of(events, CoefficientEvaluatedEvent.class)
+                .filter(e -> e.stage().equals("by-accuracy") && e.split().equals("validation")).toList();
+        assertEquals(List.of(0.0, 0.5, 1.0), byAccuracy.stream().map(CoefficientEvaluatedEvent::coefficient).toList());
+        for (CoefficientEvaluatedEvent e : byAccuracy) {
+            assertEquals(1 - (e.tasks().get(0).accuracy() + e.tasks().get(1).accuracy()) / 2, e.objective(), 1e-12);
+        }
         String report = Files.readString(run.resolve("report.html"));
         assertTrue(report.contains("Coefficient searches (validation split)") && report.contains("GradientSimilarity"));
     }
