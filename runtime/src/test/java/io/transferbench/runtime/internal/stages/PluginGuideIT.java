@@ -47,7 +47,7 @@ class PluginGuideIT {
                 services = m.group(2);
             }
         }
-        assertEquals(2, java.size(), "the guide shows the rule and its module-info");
+        assertEquals(3, java.size(), "the guide shows the rule, its module-info and a coefficient search");
         String rule = java.get(0);
         String moduleInfo = java.get(1);
         assertTrue(moduleInfo.contains("module org.lab.rules"), moduleInfo);
@@ -98,5 +98,36 @@ class PluginGuideIT {
             double expected = a.path("errorRateDiff").asDouble() < 0 ? old * 1.5 : old / 1.5;
             assertEquals(expected, a.path("rawValue").asDouble(), 1e-9, "the guide's formula with factor 1.5");
         }
+    }
+
+    /** The guide's coefficient search compiles into a plugin JAR, loads, and measures what it says it does. */
+    @Test
+    void theGuidesCoefficientSearchCompilesLoadsAndSearches() throws Exception {
+        String guide = Files.readString(Path.of("..", "docs", "plugin-guide.md"));
+        List<String> blocks = new ArrayList<>();
+        Matcher m = BLOCK.matcher(guide);
+        while (m.find()) {
+            if (m.group(1).equals("java")) {
+                blocks.add(m.group(2));
+            }
+        }
+        String search = blocks.get(2);
+        assertTrue(search.contains("package org.lab.searches;"), search);
+        Path plugins = Files.createDirectories(dir.resolve("search-plugins"));
+        new PluginJar().source("org.lab.searches.ThreePoints", search)
+                .service(io.transferbench.api.patching.CoefficientSearchFactory.class, "org.lab.searches.ThreePoints")
+                .writeTo(plugins.resolve("three-points.jar"));
+        var registry = new io.transferbench.runtime.internal.plugins.PluginLoader().load(java.util.Optional.of(plugins), false);
+        var component = registry.all().stream().filter(c -> c.id().equals("three-points")).findFirst().orElseThrow(
+                () -> new AssertionError("not loaded: " + registry.problems()));
+        var factory = (io.transferbench.api.patching.CoefficientSearchFactory) component.factory();
+        List<Double> asked = new ArrayList<>();
+        var choice = factory.create(io.transferbench.api.ComponentParameters.of("three-points", java.util.Map.of(), 1))
+                .search(a -> {
+                    asked.add(a);
+                    return (a - 0.6) * (a - 0.6);
+                });
+        assertEquals(0.5, choice.coefficient());
+        assertTrue(asked.containsAll(List.of(0.0, 0.5, 1.0)), asked.toString());
     }
 }
