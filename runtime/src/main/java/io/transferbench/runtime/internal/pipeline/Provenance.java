@@ -60,6 +60,10 @@ final class Provenance {
             if (Files.isRegularFile(location)) {
                 p.put("plugin " + location.getFileName(), checksum(location));
             }
+            for (Path library : use.component().component().source().companions()) {
+                // a folder plugin's libraries change its results as much as its own JAR
+                p.put("plugin " + location.getFileName() + " with " + library.getFileName(), checksum(library));
+            }
         }
         return p;
     }

@@ -250,7 +250,8 @@ public final class PluginLoader {
                 ModuleReference ref = configuration.findModule(module.getName()).orElseThrow().reference();
                 Path location = ref.location().map(Path::of).orElse(entry);
                 PluginSource source = new PluginSource(location, Optional.of(module.getName()),
-                        ref.descriptor().rawVersion().or(() -> manifestVersion(location)), "plugin layer");
+                        ref.descriptor().rawVersion().or(() -> manifestVersion(location)), "plugin layer",
+                        jars.stream().filter(j -> !j.toAbsolutePath().equals(location.toAbsolutePath())).toList());
                 Optional<ComponentFactory<?>> factory = instantiate(kind, p.type().getName(), location,
                         module.getClassLoader(), p::get, problems);
                 factory.ifPresent(f -> accept(kind, f, source, found, problems));
@@ -285,7 +286,8 @@ public final class PluginLoader {
                 }
                 Path location = locationOf(factory.getClass()).orElse(entry);
                 accept(kind, factory, new PluginSource(location, Optional.empty(), manifestVersion(location),
-                        "class loader"), found, problems);
+                        "class loader", jars.stream().filter(j -> !j.toAbsolutePath().equals(location.toAbsolutePath()))
+                        .toList()), found, problems);
             }
         }
     }

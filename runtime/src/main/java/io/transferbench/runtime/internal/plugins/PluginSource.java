@@ -11,7 +11,20 @@ import java.util.Optional;
  * @param version  the module's or JAR's version when it declares one
  * @param loading  how it was loaded: {@code plugin layer}, {@code class loader} or {@code module path}
  */
-public record PluginSource(Path location, Optional<String> module, Optional<String> version, String loading) {
+public record PluginSource(Path location, Optional<String> module, Optional<String> version, String loading,
+                           java.util.List<Path> companions) {
+
+    /**
+     * @param companions the other JARs of a folder plugin's layer (its libraries), for provenance; none for a
+     *                   plugin that is one JAR
+     */
+    public PluginSource {
+        companions = java.util.List.copyOf(companions);
+    }
+
+    public PluginSource(Path location, Optional<String> module, Optional<String> version, String loading) {
+        this(location, module, version, loading, java.util.List.of());
+    }
 
     /** A short label for listings: {@code plugins/rules.jar (module io.x.rules, plugin layer)}. */
     public String describe() {

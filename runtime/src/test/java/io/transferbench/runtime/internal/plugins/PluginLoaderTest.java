@@ -165,9 +165,14 @@ class PluginLoaderTest {
                 .source(pkg + ".FolderRule", PluginJar.ruleSource(pkg, "FolderRule", "folder-rule", ""))
                 .service(AdjustmentRuleFactory.class, pkg + ".FolderRule")
                 .writeTo(folder.resolve("folder-rule.jar"));
+        // a library beside it, as the coefficient searches carry Commons Math
+        new PluginJar().source("org.example.lib.Helper", "package org.example.lib; public final class Helper {}")
+                .writeTo(folder.resolve("helper-lib.jar"));
         ComponentRegistry r = load();
         DiscoveredComponent c = r.find(ComponentKind.ADJUSTMENT_RULE, "folder-rule").orElseThrow(() -> new AssertionError(problems(r)));
         assertEquals(folder.resolve("folder-rule.jar"), c.source().location());
+        assertEquals(java.util.List.of(folder.resolve("helper-lib.jar")), c.source().companions(),
+                "the folder's other JARs, for the run's provenance");
     }
 
     @Test
