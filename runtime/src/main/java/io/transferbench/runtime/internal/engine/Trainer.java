@@ -34,6 +34,23 @@ public final class Trainer {
         return batches == 0 ? 0 : lossSum / batches;
     }
 
+    /**
+     * At most {@code batches} mini-batches of {@code train} in an order seeded by {@code seed}, calling
+     * {@code afterEach} after every update (to re-apply masks, say); returns the batches trained. The epoch
+     * counter does not move.
+     */
+    public static int trainBatches(Model net, Batches train, int batchSize, int batches, long seed, Runnable afterEach) {
+        int[] order = train.shuffledOrder(seed);
+        SplittableRandom augmentation = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        int done = 0;
+        for (int from = 0; done < batches && from < order.length; from += batchSize) {
+            Networks.fit(net, train.batch(order, from, Math.min(order.length, from + batchSize), augmentation));
+            afterEach.run();
+            done++;
+        }
+        return done;
+    }
+
     /** Accuracy and mean cross-entropy on {@code eval}, in file order. */
     public static Evaluation evaluate(Model net, Batches eval) {
         return evaluateWithConfusion(net, eval).evaluation();

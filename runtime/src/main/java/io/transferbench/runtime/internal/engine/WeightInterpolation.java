@@ -31,6 +31,8 @@ public final class WeightInterpolation {
 
     /** The two networks' parameters differ in names or shapes: they cannot be interpolated. */
     public static final class MismatchException extends Exception {
+        private static final long serialVersionUID = 1L;
+
         MismatchException(String message) {
             super(message);
         }

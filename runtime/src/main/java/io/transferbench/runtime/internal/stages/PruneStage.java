@@ -10,6 +10,7 @@ import io.transferbench.api.network.ConvLayerInfo;
 import io.transferbench.runtime.internal.data.TaskData;
 import io.transferbench.runtime.internal.descriptor.Fields;
 import io.transferbench.runtime.internal.descriptor.StageSchema;
+import io.transferbench.runtime.internal.engine.BatchNormAdaptation;
 import io.transferbench.runtime.internal.engine.Batches;
 import io.transferbench.runtime.internal.engine.Dl4jNetworkView;
 import io.transferbench.runtime.internal.engine.FilterSurgery;
@@ -56,9 +57,16 @@ public final class PruneStage implements StageType<PruneStage.Settings> {
     /** A controller that never finishes is a bug; this many steps is far beyond any real search. */
     private static final int MAX_STEPS = 10_000_000;
 
-    /** The source, the metric and controller, and how many training images trials are measured on. */
+    /**
+     * The source, the metric and controller, how many training images trials are measured on, and how a
+     * candidate is prepared before it is measured.
+     *
+     * @param adaptationBatches       training batches its batch-norm statistics are re-estimated from (0: none)
+     * @param candidateRetrainBatches training batches a masked trial is trained for, masks kept (0: none)
+     */
     public record Settings(CompressionSupport.Source source, StageComponent<ImportanceMetric> importance,
-                           StageComponent<CompressionController> controller, int searchImages) {
+                           StageComponent<CompressionController> controller, int searchImages, int adaptationBatches,
+                           int candidateRetrainBatches) {
     }
 
     @Override
@@ -74,7 +82,14 @@ public final class PruneStage implements StageType<PruneStage.Settings> {
                 withDefault("controller", component("The compression controller: one-shot, iterative or rl.",
                         ComponentKind.COMPRESSION_CONTROLLER), "one-shot"),
                 withDefault("search-images", integer("Training images (a seeded random subset) on which trials and steps "
-                        + "are measured, so the evaluation split stays unseen.", 10.0, null), 1000L)),
+                        + "are measured, so the evaluation split stays unseen.", 10.0, null), 1000L),
+                withDefault("adaptive-bn-batches", integer("Adaptive batch norm (EagleEye): before a masked trial or a "
+                        + "pruned network is measured, its batch-norm running statistics are re-estimated, in a copy, "
+                        + "from this many training batches of the stage's batch size (no weight changes); 0 measures it "
+                        + "with the statistics it inherited from the unpruned network.", 0.0, 100000.0), 10L),
+                withDefault("candidate-retrain-batches", integer("Training batches each masked trial is trained for, "
+                        + "masks kept, before it is measured (the report's \"the recognizer retrains with the mask\"); "
+                        + "0: none. Costly: every trial trains.", 0.0, 1000000.0), 0L)),
                 TrainingLoop.Training.retrainingFields()), List.of(Fields::checkSourceDiffers));
     }
 
@@ -82,7 +97,8 @@ public final class PruneStage implements StageType<PruneStage.Settings> {
     public Settings settings(StageDeclaration stage) {
         return new Settings(CompressionSupport.Source.of(stage), stage.component("importance", ImportanceMetric.class),
                 stage.component("controller", CompressionController.class),
-                (int) stage.section().integer("search-images"));
+                (int) stage.section().integer("search-images"), (int) stage.section().integer("adaptive-bn-batches"),
+                (int) stage.section().integer("candidate-retrain-batches"));
     }
 
     @Override
@@ -103,11 +119,29 @@ public final class PruneStage implements StageType<PruneStage.Settings> {
     /** Everything the compression loop works with. */
     private record Setting(StageContext context, String network, TaskData task, ModelBuilder.InputShape input,
                            NetworkCost baseline, Batches probe, Batches eval, Batches search, ImportanceMetric metric,
-                           String metricId, String controllerId, TrainingSettings training, long seed) {
+                           String metricId, String controllerId, TrainingSettings training, long seed,
+                           int adaptationBatches, int candidateRetrainBatches) {
 
         Dl4jNetworkView view(MultiLayerNetwork net) {
             return new Dl4jNetworkView(network, net, probe, eval);
         }
+
+        /**
+         * {@code candidate}'s accuracy on {@code on}, its batch-norm statistics re-estimated first (in a copy when
+         * {@code inPlace} is false); every candidate from the same training batches, so they compare fairly.
+         */
+        Measured measure(MultiLayerNetwork candidate, Batches on, boolean inPlace) {
+            if (adaptationBatches == 0) {
+                return new Measured(Trainer.evaluate(candidate, on).accuracy(), 0);
+            }
+            MultiLayerNetwork adapted = inPlace ? candidate : candidate.clone();
+            int used = BatchNormAdaptation.adapt(adapted, probe, adaptationBatches, training.batchSize(), seed ^ 0xADA9L);
+            return new Measured(Trainer.evaluate(adapted, on).accuracy(), used);
+        }
+    }
+
+    /** An accuracy and the batches its batch-norm statistics were re-estimated from. */
+    private record Measured(double accuracy, int adaptationBatches) {
     }
 
     private static MultiLayerNetwork compress(StageContext context, Settings settings, TaskData task, long seed) {
@@ -118,7 +152,8 @@ public final class PruneStage implements StageType<PruneStage.Settings> {
                 new Batches(task.train(), false), new Batches(task.eval(), false),
                 new Batches(CompressionSupport.searchImages(task.train(), settings.searchImages(), seed), false),
                 settings.importance().createFor(name), settings.importance().id(), settings.controller().id(),
-                settings.source().training().settings(), seed);
+                settings.source().training().settings(), seed, settings.adaptationBatches(),
+                settings.candidateRetrainBatches());
         CompressionController controller = settings.controller().createFor(name);
 
         double baselineAccuracy = Trainer.evaluate(current, s.search()).accuracy();
@@ -130,12 +165,22 @@ public final class PruneStage implements StageType<PruneStage.Settings> {
             List<ConvLayerInfo> layers = state.network().convLayers();
             Map<String, int[]> filters = checked(s.controllerId(), decision, layers);
             CompressionState after;
+            Measured measured;
+            int retrained = 0;
             if (decision.action() == CompressionDecision.Action.TRY) {
                 Map<String, boolean[]> masks = masks(layers, filters);
                 MultiLayerNetwork trial = current.clone();
                 filters.forEach((layer, off) -> FilterSurgery.maskFilters(trial, layer, off));
-                double accuracy = Trainer.evaluate(trial, s.search()).accuracy();
-                after = state(s, step + 1, current, importance, masks, accuracy, baselineAccuracy);
+                MultiLayerNetwork candidate = trial;
+                if (s.candidateRetrainBatches() > 0) {
+                    candidate = CompressionSupport.retrainable(trial, s.training(), s.seed());
+                    MultiLayerNetwork masked = candidate;
+                    retrained = Trainer.trainBatches(candidate, s.probe(), s.training().batchSize(),
+                            s.candidateRetrainBatches(), s.seed() + step,
+                            () -> filters.forEach((layer, off) -> FilterSurgery.maskFilters(masked, layer, off)));
+                }
+                measured = s.measure(candidate, s.search(), true); // the trial is a copy already
+                after = state(s, step + 1, current, importance, masks, measured.accuracy(), baselineAccuracy);
             } else {
                 removals++;
                 current = remove(s, current, layers, filters, removals);
@@ -145,13 +190,13 @@ public final class PruneStage implements StageType<PruneStage.Settings> {
                 if (!decision.finished()) {
                     importance = CompressionSupport.scores(s.metric(), s.metricId(), s.view(current));
                 }
-                double accuracy = Trainer.evaluate(current, s.search()).accuracy();
-                after = state(s, step + 1, current, importance, allKept(current, s), accuracy, baselineAccuracy);
+                measured = s.measure(current, s.search(), false);
+                after = state(s, step + 1, current, importance, allKept(current, s), measured.accuracy(), baselineAccuracy);
             }
             int count = filters.values().stream().mapToInt(f -> f.length).sum();
             context.publish(new CompressionStepCompletedEvent(context.stageName(), name, step, s.controllerId(),
                     decision.action(), count, after.compressionRate(), after.flopsReduction(), after.accuracy(),
-                    decision.diagnostics()));
+                    decision.diagnostics(), measured.adaptationBatches(), retrained));
             controller.observe(state, decision, after);
             state = after;
             if (decision.finished()) {
@@ -212,10 +257,11 @@ public final class PruneStage implements StageType<PruneStage.Settings> {
             }
             MultiLayerNetwork smaller = FilterSurgery.removeFilters(current, Map.of(layer.name(), gone));
             NetworkCost after = NetworkCost.of(smaller, s.input());
-            double accuracyAfter = Trainer.evaluate(smaller, s.eval()).accuracy();
+            Measured measured = s.measure(smaller, s.eval(), false);
+            double accuracyAfter = measured.accuracy();
             s.context().publish(new PruningStepCompletedEvent(s.context().stageName(), s.network(), removal, layer.name(),
                     layer.filters(), java.util.Arrays.stream(gone).boxed().toList(), cost.parameters(), after.parameters(), cost.flops(),
-                    after.flops(), accuracy, accuracyAfter));
+                    after.flops(), accuracy, accuracyAfter, measured.adaptationBatches()));
             current = smaller;
             cost = after;
             accuracy = accuracyAfter;

@@ -76,11 +76,11 @@ class RunReportTest {
         e.add(StageFinishedEvent.succeeded("transfer", "online-transfer", 0, 9));
         e.add(new StageStartedEvent("hrank", "prune", 1, Map.of()));
         e.add(new PruningStepCompletedEvent("hrank", "p", 1, "conv1", 16, List.of(0, 1, 2, 3, 4, 5, 6, 7), 105866, 90000,
-                1117056, 700000, 0.9, 0.8));
+                1117056, 700000, 0.9, 0.8, 10));
         e.add(new PruningStepCompletedEvent("hrank", "p", 1, "conv2", 32, List.of(0, 1, 2, 3), 90000, 80000, 700000,
-                600000, 0.8, 0.75));
+                600000, 0.8, 0.75, 10));
         e.add(new CompressionStepCompletedEvent("hrank", "p", 0, "one-shot", CompressionDecision.Action.REMOVE, 12, 0.2443,
-                0.4629, 0.76, Map.of()));
+                0.4629, 0.76, Map.of(), 10, 0));
         e.add(epoch("hrank", "p", 1, 0.86));
         e.add(StageFinishedEvent.succeeded("hrank", "prune", 1, 5));
         e.add(new RunFinishedEvent("20261124-010000-demo", true, 15));
