@@ -167,12 +167,16 @@ public final class PruneStage implements StageType<PruneStage.Settings> {
             CompressionState after;
             Measured measured;
             int retrained = 0;
+            double beforeRetraining = Double.NaN;
+            double inherited = Double.NaN;
             if (decision.action() == CompressionDecision.Action.TRY) {
                 Map<String, boolean[]> masks = masks(layers, filters);
                 MultiLayerNetwork trial = current.clone();
                 filters.forEach((layer, off) -> FilterSurgery.maskFilters(trial, layer, off));
                 MultiLayerNetwork candidate = trial;
                 if (s.candidateRetrainBatches() > 0) {
+                    inherited = Trainer.evaluate(trial, s.search()).accuracy();
+                    beforeRetraining = s.adaptationBatches() == 0 ? inherited : s.measure(trial, s.search(), false).accuracy();
                     candidate = CompressionSupport.retrainable(trial, s.training(), s.seed());
                     MultiLayerNetwork masked = candidate;
                     retrained = Trainer.trainBatches(candidate, s.probe(), s.training().batchSize(),
@@ -196,7 +200,7 @@ public final class PruneStage implements StageType<PruneStage.Settings> {
             int count = filters.values().stream().mapToInt(f -> f.length).sum();
             context.publish(new CompressionStepCompletedEvent(context.stageName(), name, step, s.controllerId(),
                     decision.action(), count, after.compressionRate(), after.flopsReduction(), after.accuracy(),
-                    decision.diagnostics(), measured.adaptationBatches(), retrained));
+                    decision.diagnostics(), measured.adaptationBatches(), retrained, beforeRetraining, inherited));
             controller.observe(state, decision, after);
             state = after;
             if (decision.finished()) {

@@ -30,8 +30,8 @@ class ProgressTest {
             }
         }
         progress.onEvent(new CompressionStepCompletedEvent("transfer", "a", 0, "rl", CompressionDecision.Action.TRY, 3, 0.1, 0.1, 0.7,
-                Map.of("episode", 0.0), 10, 0));
-        progress.onEvent(new CompressionStepCompletedEvent("transfer", "a", 1, "rl", CompressionDecision.Action.REMOVE, 3, 0.25, 0.3, 0.7, Map.of(), 10, 0));
+                Map.of("episode", 0.0), 10, 0, Double.NaN, Double.NaN));
+        progress.onEvent(new CompressionStepCompletedEvent("transfer", "a", 1, "rl", CompressionDecision.Action.REMOVE, 3, 0.25, 0.3, 0.7, Map.of(), 10, 0, Double.NaN, Double.NaN));
         progress.onEvent(StageFinishedEvent.succeeded("transfer", "online-transfer", 0, 75));
         String[] lines = text.toString().split("\n");
         assertEquals("stage transfer (online-transfer) started", lines[0]);

@@ -80,7 +80,7 @@ class RunReportTest {
         e.add(new PruningStepCompletedEvent("hrank", "p", 1, "conv2", 32, List.of(0, 1, 2, 3), 90000, 80000, 700000,
                 600000, 0.8, 0.75, 10));
         e.add(new CompressionStepCompletedEvent("hrank", "p", 0, "one-shot", CompressionDecision.Action.REMOVE, 12, 0.2443,
-                0.4629, 0.76, Map.of(), 10, 0));
+                0.4629, 0.76, Map.of(), 10, 0, Double.NaN, Double.NaN));
         e.add(epoch("hrank", "p", 1, 0.86));
         e.add(StageFinishedEvent.succeeded("hrank", "prune", 1, 5));
         e.add(new RunFinishedEvent("20261124-010000-demo", true, 15));

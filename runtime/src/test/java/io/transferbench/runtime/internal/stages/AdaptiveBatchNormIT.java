@@ -218,5 +218,9 @@ class AdaptiveBatchNormIT {
                 && e.action() == io.transferbench.api.compression.CompressionDecision.Action.TRY).toList();
         assertEquals(2 * 8, trials.size(), "an exploring and a greedy episode, a trial per conv layer");
         assertTrue(trials.stream().allMatch(e -> e.adaptationBatches() == 3 && e.retrainBatches() == 2), trials.toString());
+        assertTrue(trials.stream().allMatch(e -> e.accuracyBeforeRetraining() >= 0 && e.accuracyInheritedStatistics() >= 0),
+                "a retrained trial is also measured before its retraining, both ways");
+        assertTrue(steps.stream().filter(e -> e.stage().equals("adaptive"))
+                .allMatch(e -> Double.isNaN(e.accuracyBeforeRetraining())), "nothing retrained, nothing to say");
     }
 }
