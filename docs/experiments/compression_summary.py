@@ -92,8 +92,11 @@ def ranking(runs_dir):
     print()
     print("Candidates measured three ways (rank correlation with the accuracy after 20 batches of retraining):")
     pooled = {"adapted": [], "inherited": [], "retrained": []}
+    ends = {"adapted": [], "inherited": [], "retrained": []}
     for folder in sorted(glob.glob(runs_dir + "/*adaptive-bn-ranking*")):
         tries = [e for e in events(folder) if e["type"] == "CompressionStepCompleted" and e["action"] == "TRY"]
+        if not tries:
+            continue
         retrained = [e["accuracy"] for e in tries]
         adapted = [e["accuracyBeforeRetraining"] for e in tries]
         inherited = [e["accuracyInheritedStatistics"] for e in tries]
@@ -105,12 +108,24 @@ def ranking(runs_dir):
         pooled["adapted"] += adapted
         pooled["inherited"] += inherited
         pooled["retrained"] += retrained
+        # the candidates that compete for the budget: each episode's last, every mask in place
+        last = {}
+        for e in tries:
+            last[int(e["diagnostics"]["episode"])] = e
+        ends["adapted"] += [e["accuracyBeforeRetraining"] for e in last.values()]
+        ends["inherited"] += [e["accuracyInheritedStatistics"] for e in last.values()]
+        ends["retrained"] += [e["accuracy"] for e in last.values()]
     if pooled["retrained"]:
         for what in ("adapted", "inherited"):
             r = stats.spearmanr(pooled[what], pooled["retrained"])
             k = stats.kendalltau(pooled[what], pooled["retrained"])
             print(f"- pooled, {what}: Spearman {r.statistic:.3f} (p = {r.pvalue:.2g}), Kendall {k.statistic:.3f}, "
                   f"n = {len(pooled['retrained'])}")
+        for what in ("adapted", "inherited"):
+            r = stats.spearmanr(ends[what], ends["retrained"])
+            print(f"- episode ends only (every candidate at the budget), {what}: Spearman {r.statistic:.3f} "
+                  f"(p = {r.pvalue:.2g}), n = {len(ends['retrained'])}; mean accuracy {statistics.mean(ends[what]):.3f}, "
+                  f"retrained {statistics.mean(ends['retrained']):.3f}")
 
 
 if __name__ == "__main__":
