@@ -121,11 +121,31 @@ def ranking(runs_dir):
             k = stats.kendalltau(pooled[what], pooled["retrained"])
             print(f"- pooled, {what}: Spearman {r.statistic:.3f} (p = {r.pvalue:.2g}), Kendall {k.statistic:.3f}, "
                   f"n = {len(pooled['retrained'])}")
+        for name, sample in (("every candidate", pooled), ("episode ends", ends)):
+            low, high = bootstrap_difference(sample)
+            print(f"- {name}: Spearman adapted minus inherited, 95 % bootstrap interval (2000 resamples of the "
+                  f"candidates, seed 1): {low:+.3f} to {high:+.3f}")
         for what in ("adapted", "inherited"):
             r = stats.spearmanr(ends[what], ends["retrained"])
             print(f"- episode ends only (every candidate at the budget), {what}: Spearman {r.statistic:.3f} "
                   f"(p = {r.pvalue:.2g}), n = {len(ends['retrained'])}; mean accuracy {statistics.mean(ends[what]):.3f}, "
                   f"retrained {statistics.mean(ends['retrained']):.3f}")
+
+
+def bootstrap_difference(sample, resamples=2000):
+    import random
+    rng = random.Random(1)
+    n = len(sample["retrained"])
+    differences = []
+    for _ in range(resamples):
+        idx = [rng.randrange(n) for _ in range(n)]
+        pick = lambda key: [sample[key][i] for i in idx]
+        a = stats.spearmanr(pick("adapted"), pick("retrained")).statistic
+        b = stats.spearmanr(pick("inherited"), pick("retrained")).statistic
+        if not (math.isnan(a) or math.isnan(b)):
+            differences.append(a - b)
+    differences.sort()
+    return differences[int(0.025 * len(differences))], differences[int(0.975 * len(differences)) - 1]
 
 
 if __name__ == "__main__":
