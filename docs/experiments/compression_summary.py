@@ -30,6 +30,7 @@ def compression(runs_dir):
         removal = {}
         first_removal = {}
         steps = {}
+        finished = {e["stage"] for e in ev if e["type"] == "StageFinished" and e.get("succeeded")}
         for e in ev:
             if e["type"] == "EpochEnded":
                 last_epoch[e["stage"]] = e["accuracy"]
@@ -40,6 +41,8 @@ def compression(runs_dir):
                 steps.setdefault(e["stage"], []).append(e)
         base = last_epoch["pretrain-1"]
         for stage, last in removal.items():
+            if stage not in finished or "pretrain-1" not in finished:
+                continue  # still running: its numbers are not final
             first = first_removal[stage]
             rec = per_stage.setdefault(stage, {"params": [], "flops": [], "before": [], "final": [],
                                                "greedy": [], "best": [], "first8": [], "last8": []})
