@@ -19,7 +19,6 @@ import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -72,13 +71,7 @@ final class CompressionSupport {
      * whose task must have as many classes as the copy's head.
      */
     static MultiLayerNetwork sourceCopy(StageContext context, Source s, TaskData task) {
-        Model source;
-        try {
-            source = TrainingLoop.trained(context, s.from()).orElseThrow(() -> new IllegalStateException(
-                    s.fromLocation() + ": network '" + s.from() + "' has not been trained by an earlier stage"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot load network '" + s.from() + "'", e);
-        }
+        Model source = TrainingLoop.trainedOrFail(context, s.from(), s.fromLocation());
         MultiLayerNetwork net = Networks.layerList(source, s.from(), s.stageType()).clone();
         long classes = ((FeedForwardLayer) net.getLayer(net.getnLayers() - 1).conf().getLayer()).getNOut();
         if (classes != task.train().classes()) {

@@ -75,17 +75,19 @@ public final class EvaluateStage implements StageType<EvaluateStage.Settings> {
     }
 
     @Override
-    public void run(Settings s, StageContext context) throws java.io.IOException {
+    public void run(Settings s, StageContext context) {
         for (Map.Entry<String, String> n : s.networks().entrySet()) {
-            String name = n.getKey();
-            Model net = TrainingLoop.trained(context, name).orElseThrow(() ->
-                    new IllegalStateException(s.where() + ": network '" + name + "' has not been trained by an earlier stage"));
-            Trainer.Detailed d = Trainer.evaluateWithConfusion(net, new Batches(context.state().task(n.getValue()).eval(), false));
-            Evaluation e = d.evaluation();
-            List<List<Integer>> confusion = java.util.Arrays.stream(d.confusion())
-                    .map(row -> java.util.Arrays.stream(row).boxed().toList()).toList();
-            context.publish(new NetworkEvaluatedEvent(context.stageName(), name, n.getValue(), e.accuracy(), e.errorRate(),
-                    e.loss(), e.images(), confusion));
+            publishEvaluation(context, n.getKey(), TrainingLoop.trainedOrFail(context, n.getKey(), s.where()), n.getValue());
         }
+    }
+
+    /** {@code net} measured on {@code task}'s evaluation split, with its confusion matrix, as a NetworkEvaluated event. */
+    static void publishEvaluation(StageContext context, String network, Model net, String task) {
+        Trainer.Detailed d = Trainer.evaluateWithConfusion(net, new Batches(context.state().task(task).eval(), false));
+        Evaluation e = d.evaluation();
+        List<List<Integer>> confusion = java.util.Arrays.stream(d.confusion())
+                .map(row -> java.util.Arrays.stream(row).boxed().toList()).toList();
+        context.publish(new NetworkEvaluatedEvent(context.stageName(), network, task, e.accuracy(), e.errorRate(),
+                e.loss(), e.images(), confusion));
     }
 }

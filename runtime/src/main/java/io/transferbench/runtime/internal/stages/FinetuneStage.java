@@ -88,14 +88,7 @@ public final class FinetuneStage implements StageType<FinetuneStage.Settings> {
 
     /** The source's backbone with a new, seeded head for the task, optionally with frozen layers. */
     private static Model newHead(StageContext context, Settings s, TaskData task, long seed) {
-        Model source;
-        try {
-            source = TrainingLoop.trained(context, s.from()).orElseThrow(() ->
-                    new IllegalStateException(s.fromLocation() + ": network '" + s.from()
-                            + "' has not been trained by an earlier stage"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot load network '" + s.from() + "'", e);
-        }
+        Model source = TrainingLoop.trainedOrFail(context, s.from(), s.fromLocation());
         TrainingSettings settings = s.training().settings();
         // The new head is initialised from ND4J's global generator, not the configuration's seed.
         org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(seed);

@@ -3,7 +3,6 @@ package io.transferbench.runtime.internal.stages;
 import io.transferbench.api.event.CoefficientChosenEvent;
 import io.transferbench.api.event.CoefficientEvaluatedEvent;
 import io.transferbench.api.event.CoefficientEvaluatedEvent.TaskScore;
-import io.transferbench.api.event.NetworkEvaluatedEvent;
 import io.transferbench.api.event.PatchDiagnosticsEvent;
 import io.transferbench.api.network.Evaluation;
 import io.transferbench.api.patching.CoefficientChoice;
@@ -295,8 +294,8 @@ public final class PatchStage implements StageType<PatchStage.Settings> {
 
     @Override
     public void run(Settings s, StageContext context) throws Exception {
-        Model zs = network(context, s, s.supported());
-        Model ft = network(context, s, s.patched());
+        Model zs = TrainingLoop.trainedOrFail(context, s.supported(), s.where());
+        Model ft = TrainingLoop.trainedOrFail(context, s.patched(), s.where());
         checkClasses(context, s);
         WeightInterpolation interpolation;
         try {
@@ -337,17 +336,8 @@ public final class PatchStage implements StageType<PatchStage.Settings> {
         Model net = interpolation.copyAt(saved, s.patchedHead());
         context.state().putNetwork(s.network(), net);
         TrainingLoop.save(context, s.network(), net);
-        String task = context.pipeline().networks().get(s.network()).string("task");
-        Trainer.Detailed d = Trainer.evaluateWithConfusion(net, new Batches(context.state().task(task).eval(), false));
-        Evaluation e = d.evaluation();
-        context.publish(new NetworkEvaluatedEvent(context.stageName(), s.network(), task, e.accuracy(), e.errorRate(),
-                e.loss(), e.images(), java.util.Arrays.stream(d.confusion())
-                .map(row -> java.util.Arrays.stream(row).boxed().toList()).toList()));
-    }
-
-    private static Model network(StageContext context, Settings s, String name) throws java.io.IOException {
-        return TrainingLoop.trained(context, name).orElseThrow(() -> new IllegalStateException(s.where() + ": network '"
-                + name + "' has not been trained by an earlier stage"));
+        EvaluateStage.publishEvaluation(context, s.network(), net,
+                context.pipeline().networks().get(s.network()).string("task"));
     }
 
     /** The data's classes agree where the descriptor could not tell (superclasses draw their fine classes). */

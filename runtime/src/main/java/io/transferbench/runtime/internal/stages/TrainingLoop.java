@@ -115,6 +115,19 @@ final class TrainingLoop {
         return new Start(build.get(), 0);
     }
 
+    /**
+     * A network an earlier stage trained, or the error saying so at {@code where} (the key that names it); a model
+     * file that cannot be read is an unchecked I/O error.
+     */
+    static Model trainedOrFail(StageContext context, String network, io.transferbench.runtime.internal.descriptor.Location where) {
+        try {
+            return trained(context, network).orElseThrow(() -> new IllegalStateException(where + ": network '" + network
+                    + "' has not been trained by an earlier stage"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot load network '" + network + "'", e);
+        }
+    }
+
     /** A network an earlier stage trained: in memory, or from {@code models/} when the run was resumed. */
     static Optional<Model> trained(StageContext context, String network) throws IOException {
         Optional<Model> inMemory = context.state().network(network, Model.class);
