@@ -12,5 +12,6 @@ module io.transferbench.api {
     exports io.transferbench.api.schedule;
     exports io.transferbench.api.compression;
     exports io.transferbench.api.patching;
+    exports io.transferbench.api.selection;
     exports io.transferbench.api.event;
 }

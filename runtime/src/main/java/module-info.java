@@ -8,6 +8,8 @@
  * @uses io.transferbench.api.transfer.TransferPolicyFactory transfer policies
  * @uses io.transferbench.api.compression.CompressionControllerFactory compression controllers
  * @uses io.transferbench.api.patching.CoefficientSearchFactory coefficient searches of the patch stage
+ * @uses io.transferbench.api.selection.TaskDistanceFactory task distances of Task2Vec embeddings
+ * @uses io.transferbench.api.selection.ModelSelectorFactory model selectors of the select-model stage
  * @uses io.transferbench.api.event.LifecycleListenerFactory listeners named in a descriptor
  */
 module io.transferbench.runtime {
@@ -30,6 +32,8 @@ module io.transferbench.runtime {
     uses io.transferbench.api.transfer.TransferPolicyFactory;
     uses io.transferbench.api.compression.CompressionControllerFactory;
     uses io.transferbench.api.patching.CoefficientSearchFactory;
+    uses io.transferbench.api.selection.TaskDistanceFactory;
+    uses io.transferbench.api.selection.ModelSelectorFactory;
     uses io.transferbench.api.event.LifecycleListenerFactory;
 
     // Guava's EventBus calls setAccessible on the adapters' @Subscribe methods.

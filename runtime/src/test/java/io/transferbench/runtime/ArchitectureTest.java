@@ -35,6 +35,7 @@ class ArchitectureTest {
     void pluginsDependOnTheApiOnly() {
         classes().that().resideInAPackage("io.transferbench.plugins..")
                 .and().resideOutsideOfPackage("io.transferbench.plugins.patching..")
+                .and().resideOutsideOfPackage("io.transferbench.plugins.selection..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("io.transferbench.api..",
                         "io.transferbench.plugins..", "java..")
                 .check(ALL);
@@ -46,6 +47,15 @@ class ArchitectureTest {
         classes().that().resideInAPackage("io.transferbench.plugins.patching..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("io.transferbench.api..",
                         "io.transferbench.plugins.patching..", "org.apache.commons.math3..", "java..")
+                .check(ALL);
+    }
+
+    /** Likewise the task distances and model selectors (LogME's SVD, H-score's pseudo-inverse). */
+    @Test
+    void taskSelectionDependsOnTheApiAndCommonsMathOnly() {
+        classes().that().resideInAPackage("io.transferbench.plugins.selection..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("io.transferbench.api..",
+                        "io.transferbench.plugins.selection..", "org.apache.commons.math3..", "java..")
                 .check(ALL);
     }
 

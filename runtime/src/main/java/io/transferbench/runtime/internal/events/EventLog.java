@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.transferbench.api.event.CheckpointWrittenEvent;
 import io.transferbench.api.event.CoefficientChosenEvent;
 import io.transferbench.api.event.CoefficientEvaluatedEvent;
+import io.transferbench.api.event.ExpertFinetunedEvent;
+import io.transferbench.api.event.ModelSelectedEvent;
+import io.transferbench.api.event.SelectionMeasuredEvent;
+import io.transferbench.api.event.TaskEmbeddedEvent;
 import io.transferbench.api.event.PatchDiagnosticsEvent;
 import io.transferbench.api.event.CompressionStepCompletedEvent;
 import io.transferbench.api.event.EpochEndedEvent;
@@ -58,7 +62,8 @@ public final class EventLog {
             EpochEndedEvent.class, NetworkEvaluatedEvent.class, WarningIssuedEvent.class, ScheduleInitializedEvent.class,
             TransferPointReachedEvent.class, FiltersTransferredEvent.class, ScheduleAdjustedEvent.class,
             PruningStepCompletedEvent.class, CompressionStepCompletedEvent.class, CoefficientEvaluatedEvent.class,
-            CoefficientChosenEvent.class, PatchDiagnosticsEvent.class, CheckpointWrittenEvent.class);
+            CoefficientChosenEvent.class, PatchDiagnosticsEvent.class, TaskEmbeddedEvent.class, ExpertFinetunedEvent.class,
+            ModelSelectedEvent.class, SelectionMeasuredEvent.class, CheckpointWrittenEvent.class);
 
     /** One line of the log: where it was, when the event happened, and the event. */
     public record Entry(int line, Instant time, LifecycleEvent event) {

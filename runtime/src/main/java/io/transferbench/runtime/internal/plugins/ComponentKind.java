@@ -5,6 +5,8 @@ import io.transferbench.api.compression.CompressionControllerFactory;
 import io.transferbench.api.event.LifecycleListenerFactory;
 import io.transferbench.api.importance.ImportanceMetricFactory;
 import io.transferbench.api.patching.CoefficientSearchFactory;
+import io.transferbench.api.selection.ModelSelectorFactory;
+import io.transferbench.api.selection.TaskDistanceFactory;
 import io.transferbench.api.schedule.AdjustmentRuleFactory;
 import io.transferbench.api.transfer.TransferPolicyFactory;
 
@@ -15,6 +17,8 @@ public enum ComponentKind {
     TRANSFER_POLICY("transfer policy", TransferPolicyFactory.class),
     COMPRESSION_CONTROLLER("compression controller", CompressionControllerFactory.class),
     COEFFICIENT_SEARCH("coefficient search", CoefficientSearchFactory.class),
+    TASK_DISTANCE("task distance", TaskDistanceFactory.class),
+    MODEL_SELECTOR("model selector", ModelSelectorFactory.class),
     LIFECYCLE_LISTENER("lifecycle listener", LifecycleListenerFactory.class);
 
     private final String displayName;
