@@ -11,6 +11,7 @@ import io.transferbench.api.event.CoefficientEvaluatedEvent;
 import io.transferbench.api.event.ExpertFinetunedEvent;
 import io.transferbench.api.event.ModelSelectedEvent;
 import io.transferbench.api.event.SelectionMeasuredEvent;
+import io.transferbench.api.event.TaskDistancesEvent;
 import io.transferbench.api.event.TaskEmbeddedEvent;
 import io.transferbench.api.event.PatchDiagnosticsEvent;
 import io.transferbench.api.event.CompressionStepCompletedEvent;
@@ -62,7 +63,7 @@ public final class EventLog {
             EpochEndedEvent.class, NetworkEvaluatedEvent.class, WarningIssuedEvent.class, ScheduleInitializedEvent.class,
             TransferPointReachedEvent.class, FiltersTransferredEvent.class, ScheduleAdjustedEvent.class,
             PruningStepCompletedEvent.class, CompressionStepCompletedEvent.class, CoefficientEvaluatedEvent.class,
-            CoefficientChosenEvent.class, PatchDiagnosticsEvent.class, TaskEmbeddedEvent.class, ExpertFinetunedEvent.class,
+            CoefficientChosenEvent.class, PatchDiagnosticsEvent.class, TaskEmbeddedEvent.class, TaskDistancesEvent.class, ExpertFinetunedEvent.class,
             ModelSelectedEvent.class, SelectionMeasuredEvent.class, CheckpointWrittenEvent.class);
 
     /** One line of the log: where it was, when the event happened, and the event. */

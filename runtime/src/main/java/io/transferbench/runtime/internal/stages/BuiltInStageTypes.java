@@ -18,6 +18,8 @@ public final class BuiltInStageTypes {
                 new PruneStage(),
                 new ReplaceFiltersStage(),
                 new OnlineTransferStage(),
-                new PatchStage()));
+                new PatchStage(),
+                new EmbedTasksStage(),
+                new SelectModelStage()));
     }
 }

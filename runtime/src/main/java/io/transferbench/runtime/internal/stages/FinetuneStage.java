@@ -89,14 +89,21 @@ public final class FinetuneStage implements StageType<FinetuneStage.Settings> {
     /** The source's backbone with a new, seeded head for the task, optionally with frozen layers. */
     private static Model newHead(StageContext context, Settings s, TaskData task, long seed) {
         Model source = TrainingLoop.trainedOrFail(context, s.from(), s.fromLocation());
-        TrainingSettings settings = s.training().settings();
+        return withNewHead(source, task, s.training().settings(), s.freezeLayers(), s.keepHead(), seed);
+    }
+
+    /**
+     * A copy of {@code source} ready to fine-tune on {@code task}: its output layer replaced by a new, seeded one for
+     * the task's classes (or kept), the first {@code frozen} layers frozen, the updater of {@code settings}.
+     */
+    static Model withNewHead(Model source, TaskData task, TrainingSettings settings, int frozen, boolean keepHead,
+                             long seed) {
         // The new head is initialised from ND4J's global generator, not the configuration's seed.
         org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(seed);
         FineTuneConfiguration fineTune = new FineTuneConfiguration.Builder().updater(settings.updater()).seed(seed)
                 .weightDecay(settings.weightDecay()).build();
-        int frozen = s.freezeLayers();
         if (source instanceof ComputationGraph graph) {
-            return newGraphHead(graph, fineTune, frozen, task, s.keepHead());
+            return newGraphHead(graph, fineTune, frozen, task, keepHead);
         }
         MultiLayerNetwork net = (MultiLayerNetwork) source;
         int outputIndex = net.getnLayers() - 1;
@@ -105,7 +112,7 @@ public final class FinetuneStage implements StageType<FinetuneStage.Settings> {
         if (frozen > 0) {
             builder.setFeatureExtractor(Math.min(frozen, outputIndex) - 1);
         }
-        MultiLayerNetwork tuned = s.keepHead() ? builder.build()
+        MultiLayerNetwork tuned = keepHead ? builder.build()
                 : builder.removeOutputLayer().addLayer(head(headInputs, task)).build();
         tuned.setEpochCount(0);
         return tuned;
