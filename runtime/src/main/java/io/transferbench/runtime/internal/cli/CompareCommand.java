@@ -82,6 +82,9 @@ final class CompareCommand implements Callable<Integer> {
                 write(target.resolve("comparison-patch.csv"), comparison.patching().csv());
                 write(target.resolve("comparison-patch-diagnostics.csv"), comparison.patching().diagnosticsCsv());
             }
+            if (!comparison.selection().isEmpty()) {
+                write(target.resolve("comparison-selection.csv"), comparison.selection().csv());
+            }
             if (!comparison.compressionRows().isEmpty()) {
                 write(target.resolve("comparison-compression.csv"), comparison.compressionCsv());
             }
@@ -92,7 +95,8 @@ final class CompareCommand implements Callable<Integer> {
         root.out().println();
         root.out().println("wrote " + target.resolve("comparison.md") + ", comparison.html, comparison.csv"
                 + (comparison.compressionRows().isEmpty() ? "" : " and comparison-compression.csv")
-                + (comparison.patching().isEmpty() ? "" : " and comparison-patch*.csv") + " (" + runs.size()
+ + (comparison.patching().isEmpty() ? "" : " and comparison-patch*.csv")
+                + (comparison.selection().isEmpty() ? "" : " and comparison-selection.csv") + " (" + runs.size()
                 + " runs)");
         return TransferbenchCommand.OK;
     }

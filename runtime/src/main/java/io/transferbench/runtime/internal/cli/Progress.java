@@ -97,6 +97,16 @@ final class Progress implements LifecycleListener {
                         c.action().name().toLowerCase(Locale.ROOT), 100 * c.compressionRate(), c.accuracy());
                 out.flush();
             }
+        } else if (event instanceof io.transferbench.api.event.TaskEmbeddedEvent t) {
+            line(String.format(Locale.ROOT, "  %s | embedded %s | norm %.4g | head accuracy %.4f", stage, t.task(),
+                    t.norm(), t.headAccuracy()));
+        } else if (event instanceof io.transferbench.api.event.ExpertFinetunedEvent t && verbose) {
+            line(String.format(Locale.ROOT, "  %s | %s fine-tuned on %s | accuracy %.4f", stage, t.expert(), t.target(),
+                    t.accuracy()));
+        } else if (event instanceof io.transferbench.api.event.SelectionMeasuredEvent m) {
+            line(String.format(Locale.ROOT, "  %s | %s | %s chose %s | accuracy %.4f%s", stage, m.target(),
+                    m.selectorId(), m.chosen(), m.chosenAccuracy(), Double.isNaN(m.oracleAccuracy()) ? ""
+                            : String.format(Locale.ROOT, " (oracle %.4f)", m.oracleAccuracy())));
         } else if (event instanceof StageFinishedEvent f) {
             closeBar();
             if (terminal) {
@@ -105,6 +115,14 @@ final class Progress implements LifecycleListener {
             out.printf(Locale.ROOT, "stage %s finished in %s%n", f.stage(), duration(f.seconds()));
         }
         out.flush();
+    }
+
+    /** A line outside the progress bar (above it on a terminal). */
+    private void line(String text) {
+        if (terminal && bar != null) {
+            return; // a stage that trains epoch by epoch shows its bar; these stages have none
+        }
+        out.println(text);
     }
 
     private void closeBar() {

@@ -125,18 +125,24 @@ public final class Comparison {
     private final List<CompressionRow> compressionRows;
     private final Map<String, Map<String, Object>> differing;
     private final PatchComparison patching;
+    private final SelectionComparison selection;
 
     private Comparison(List<Row> rows, List<CompressionRow> compressionRows, Map<String, Map<String, Object>> differing,
-                       PatchComparison patching) {
+                       PatchComparison patching, SelectionComparison selection) {
         this.rows = rows;
         this.compressionRows = compressionRows;
         this.differing = differing;
         this.patching = patching;
+        this.selection = selection;
     }
 
     /** The patch stages' searches and diagnostics. */
     public PatchComparison patching() {
         return patching;
+    }
+
+    public SelectionComparison selection() {
+        return selection;
     }
 
     public List<CompressionRow> compressionRows() {
@@ -214,7 +220,8 @@ public final class Comparison {
         Map<String, Map<String, Object>> differing = new java.util.TreeMap<>();
         byType.values().forEach(group -> differing(group).forEach((key, values) ->
                 differing.computeIfAbsent(key, k -> new LinkedHashMap<>()).putAll(values)));
-        return new Comparison(rows, compressionRows, differing, PatchComparison.of(byConfiguration));
+        return new Comparison(rows, compressionRows, differing, PatchComparison.of(byConfiguration),
+                SelectionComparison.of(byConfiguration));
     }
 
     /** Per epoch, the mean (or the sample standard deviation) over the curves that reach that epoch. */
@@ -313,6 +320,7 @@ public final class Comparison {
             }
         }
         b.append(patching.markdown());
+        b.append(selection.markdown());
         b.append("\nStage times are wall time in one process: the first training stage of a run also pays the engine's "
                 + "start-up and warm-up.\n");
         if (!differing.isEmpty()) {

@@ -93,7 +93,6 @@ public final class PatchComparison {
         byId.forEach((id, pairs) -> {
             int lower = 0;
             int equal = 0;
-            List<double[]> untied = new ArrayList<>();
             List<Double> gains = new ArrayList<>();
             for (double[] p : pairs) {
                 gains.add(100 * (p[0] - p[1]) / p[0]);
@@ -102,16 +101,11 @@ public final class PatchComparison {
                 }
                 if (p[1] == p[0]) {
                     equal++;
-                } else {
-                    untied.add(p);
                 }
             }
-            double pValue = Double.NaN;
-            if (untied.size() >= 2 && untied.size() <= 30) {
-                pValue = new org.apache.commons.math3.stat.inference.WilcoxonSignedRankTest().wilcoxonSignedRankTest(
-                        untied.stream().mapToDouble(p -> p[0]).toArray(),
-                        untied.stream().mapToDouble(p -> p[1]).toArray(), true);
-            }
+            double pValue = pairs.size() - equal <= PairedTest.EXACT_UP_TO
+                    ? PairedTest.wilcoxon(pairs.stream().mapToDouble(p -> p[0]).toArray(),
+                    pairs.stream().mapToDouble(p -> p[1]).toArray()) : Double.NaN;
             if (!pairs.isEmpty()) {
                 out.add(new Pooled(id, pairs.size(), lower, equal, pairs.size() - lower - equal, Comparison.Stat.of(gains),
                         pValue));

@@ -3,6 +3,7 @@ package io.transferbench.runtime.internal.compare;
 import io.transferbench.api.event.CoefficientChosenEvent;
 import io.transferbench.api.event.CoefficientEvaluatedEvent;
 import io.transferbench.api.event.PatchDiagnosticsEvent;
+import io.transferbench.api.event.SelectionMeasuredEvent;
 import java.util.Optional;
 
 import io.transferbench.api.event.EpochEndedEvent;
@@ -37,11 +38,12 @@ public record RunRecord(Path folder, String pipeline, int trial, List<StageRecor
     /** One stage of one run. */
     public record StageRecord(String name, String type, double seconds, Map<String, NetworkRecord> networks,
                               Map<String, Object> settings, Map<String, CompressionRecord> compression,
-                              List<SearchRecord> searches, Optional<PatchDiagnosticsEvent> diagnostics) {
-        /** A stage that is not a patch stage. */
+                              List<SearchRecord> searches, Optional<PatchDiagnosticsEvent> diagnostics,
+                              List<SelectionMeasuredEvent> selections) {
+        /** A stage that is neither a patch nor a select-model stage. */
         public StageRecord(String name, String type, double seconds, Map<String, NetworkRecord> networks,
                            Map<String, Object> settings, Map<String, CompressionRecord> compression) {
-            this(name, type, seconds, networks, settings, compression, List.of(), Optional.empty());
+            this(name, type, seconds, networks, settings, compression, List.of(), Optional.empty(), List.of());
         }
     }
 
@@ -105,6 +107,7 @@ public record RunRecord(Path folder, String pipeline, int trial, List<StageRecor
         Map<String, List<CoefficientChosenEvent>> chosen = new LinkedHashMap<>();
         Map<String, Map<Double, CoefficientEvaluatedEvent>> tested = new LinkedHashMap<>();
         Map<String, PatchDiagnosticsEvent> diagnostics = new LinkedHashMap<>();
+        Map<String, List<SelectionMeasuredEvent>> selections = new LinkedHashMap<>();
         Set<String> succeeded = new LinkedHashSet<>();
         for (LifecycleEvent event : EventLog.events(folder.resolve(EventLog.FILE))) {
             if (event instanceof RunStartedEvent e) {
@@ -137,6 +140,8 @@ public record RunRecord(Path folder, String pipeline, int trial, List<StageRecor
                 chosen.computeIfAbsent(e.stage(), k -> new ArrayList<>()).add(e);
             } else if (event instanceof CoefficientEvaluatedEvent e && e.split().equals("test")) {
                 tested.computeIfAbsent(e.stage(), k -> new LinkedHashMap<>()).put(e.coefficient(), e);
+            } else if (event instanceof SelectionMeasuredEvent e) {
+                selections.computeIfAbsent(e.stage(), k -> new ArrayList<>()).add(e);
             } else if (event instanceof PatchDiagnosticsEvent e) {
                 diagnostics.put(e.stage(), e);
             } else if (event instanceof PruningStepCompletedEvent e) {
@@ -178,7 +183,8 @@ public record RunRecord(Path folder, String pipeline, int trial, List<StageRecor
                                 .mapToDouble(CoefficientEvaluatedEvent.TaskScore::accuracy).average().orElse(Double.NaN)));
             }
             stages.add(new StageRecord(stage, s.stageType(), seconds.getOrDefault(stage, 0.0), networks,
-                    s.settings(), compression, searches, Optional.ofNullable(diagnostics.get(stage))));
+                    s.settings(), compression, searches, Optional.ofNullable(diagnostics.get(stage)),
+                    List.copyOf(selections.getOrDefault(stage, List.of()))));
         }
         return new RunRecord(folder, pipeline, trial, stages);
     }

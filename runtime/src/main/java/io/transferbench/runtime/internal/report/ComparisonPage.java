@@ -47,6 +47,7 @@ public final class ComparisonPage {
             b.append("</table>\n");
         }
         patching(comparison.patching(), b);
+        selection(comparison.selection(), b);
         Map<String, List<Comparison.Row>> byNetwork = new LinkedHashMap<>();
         comparison.rows().stream().filter(r -> !r.meanAccuracy().isEmpty())
                 .forEach(r -> byNetwork.computeIfAbsent(r.network(), k -> new ArrayList<>()).add(r));
@@ -103,6 +104,38 @@ public final class ComparisonPage {
             b.append("</ul>\n");
         }
         return b.append("</body></html>\n").toString();
+    }
+
+    /** The model selectors side by side over targets and trials. */
+    private static void selection(io.transferbench.runtime.internal.compare.SelectionComparison c, StringBuilder b) {
+        if (c.isEmpty()) {
+            return;
+        }
+        b.append("<h2>Model selection</h2>\n<p>Test error of the chosen expert after fine-tuning, mean ± sd over "
+                + "targets x trials; regret: oracle accuracy minus the chosen one's, in points; tau: Kendall's tau-b "
+                + "of the scores with the experts' accuracies; p: Wilcoxon signed-rank against random choice's "
+                + "expectation and the generic network, paired by target and trial.</p>\n<table><tr><th>configuration"
+                + "</th><th>selector</th><th>n</th><th>error %</th><th>regret</th><th>oracle's choice</th><th>tau</th>"
+                + "<th>oracle error %</th><th>generic error %</th><th>random error %</th><th>p vs random</th>"
+                + "<th>p vs generic</th></tr>\n");
+        for (var r : c.rows()) {
+            b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td class=\"n\">%d</td><td class=\"n\">%s"
+                            + "</td><td class=\"n\">%s</td><td class=\"n\">%d/%d</td><td class=\"n\">%s</td>"
+                            + "<td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
+                            + "<td class=\"n\">%s</td><td class=\"n\">%s</td></tr>%n", Html.escape(r.configuration()),
+                    Html.escape(r.selectorId()), r.n(), na(r.error(), 2), na(r.regret(), 2), r.oracleHits(),
+                    r.measuredOracle(), na(r.kendallTau(), 3), na(r.oracleError(), 2), na(r.genericError(), 2),
+                    na(r.randomError(), 2), p(r.pVsRandom()), p(r.pVsGeneric())));
+        }
+        b.append("</table>\n");
+    }
+
+    private static String na(io.transferbench.runtime.internal.compare.Comparison.Stat s, int decimals) {
+        return s.n() == 0 ? "n/a" : s.text(decimals);
+    }
+
+    private static String p(double p) {
+        return Double.isNaN(p) ? "n/a" : String.format(Locale.ROOT, "%.3g", p);
     }
 
     /** The coefficient searches side by side and GradientSimilarity against BackwardKnowledgeTransfer. */
