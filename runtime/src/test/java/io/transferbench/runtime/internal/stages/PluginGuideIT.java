@@ -47,7 +47,7 @@ class PluginGuideIT {
                 services = m.group(2);
             }
         }
-        assertEquals(3, java.size(), "the guide shows the rule, its module-info and a coefficient search");
+        assertEquals(4, java.size(), "the guide shows the rule, its module-info, a coefficient search and a model selector");
         String rule = java.get(0);
         String moduleInfo = java.get(1);
         assertTrue(moduleInfo.contains("module org.lab.rules"), moduleInfo);
@@ -129,5 +129,46 @@ class PluginGuideIT {
                 });
         assertEquals(0.5, choice.coefficient());
         assertTrue(asked.containsAll(List.of(0.0, 0.5, 1.0)), asked.toString());
+    }
+
+    /** The guide's model selector compiles, loads, and ranks the expert whose features separate the classes first. */
+    @Test
+    void theGuidesModelSelectorCompilesLoadsAndScores() throws Exception {
+        String guide = Files.readString(Path.of("..", "docs", "plugin-guide.md"));
+        List<String> blocks = new ArrayList<>();
+        Matcher m = BLOCK.matcher(guide);
+        while (m.find()) {
+            if (m.group(1).equals("java")) {
+                blocks.add(m.group(2));
+            }
+        }
+        String selector = blocks.get(3);
+        assertTrue(selector.contains("package org.lab.selectors;"), selector);
+        Path plugins = Files.createDirectories(dir.resolve("selector-plugins"));
+        new PluginJar().source("org.lab.selectors.ClassSeparation", selector)
+                .service(io.transferbench.api.selection.ModelSelectorFactory.class, "org.lab.selectors.ClassSeparation")
+                .writeTo(plugins.resolve("class-separation.jar"));
+        var registry = new io.transferbench.runtime.internal.plugins.PluginLoader().load(java.util.Optional.of(plugins), false);
+        var component = registry.all().stream().filter(c -> c.id().equals("class-separation")).findFirst().orElseThrow(
+                () -> new AssertionError("not loaded: " + registry.problems()));
+        var factory = (io.transferbench.api.selection.ModelSelectorFactory) component.factory();
+        int[] labels = {0, 0, 1, 1, 0, 1};
+        double[][] separating = {{0.1, 1}, {0.2, 2}, {2.1, 1}, {2.0, 2}, {0.0, 3}, {1.9, 3}};
+        double[][] mixed = {{1, 0}, {2, 1}, {1, 0}, {2, 1}, {3, 2}, {3, 2}};
+        var problem = new io.transferbench.api.selection.SelectionProblem() {
+            public String target() { return "t"; }
+            public List<String> experts() { return List.of("mixed", "separating"); }
+            public int targetClasses() { return 2; }
+            public int[] targetLabels() { return labels.clone(); }
+            public double[][] features(int e) { return e == 0 ? mixed : separating; }
+            public double[][] sourcePredictions(int e) { throw new UnsupportedOperationException(); }
+            public double[] targetEmbedding() { throw new UnsupportedOperationException(); }
+            public double[] sourceEmbedding(int e) { throw new UnsupportedOperationException(); }
+            public double distance(double[] a, double[] b) { throw new UnsupportedOperationException(); }
+            public List<io.transferbench.api.selection.MetaTask> metaTasks() { return List.of(); }
+        };
+        double[] scores = factory.create(io.transferbench.api.ComponentParameters.of("class-separation",
+                java.util.Map.of(), 1)).select(problem).scores();
+        assertTrue(scores[1] > scores[0], java.util.Arrays.toString(scores));
     }
 }
