@@ -83,13 +83,13 @@ public final class ClassifierInputs {
     }
 
     /**
-     * A softmax classifier fitted on cached features with Adam (mini-batches of 64 in a seeded order), as Task2Vec
-     * re-fits its probe's head; its weights {@code [features, classes]} and bias.
+     * A softmax classifier fitted on cached features with {@code steps} Adam steps (mini-batches of 64 cycling through
+     * seeded shuffles), as Task2Vec re-fits its probe's head; its weights {@code [features, classes]} and bias.
      */
     public record Head(INDArray weights, INDArray bias) {
     }
 
-    public static Head fit(double[][] features, int[] labels, int classes, int epochs, double learningRate, long seed) {
+    public static Head fit(double[][] features, int[] labels, int classes, int steps, double learningRate, long seed) {
         int d = features[0].length;
         MultiLayerNetwork head = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(seed)
                 .updater(new Adam(learningRate)).list()
@@ -106,20 +106,23 @@ public final class ClassifierInputs {
         java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
         int n = labels.length;
         int[] perm = new int[n];
-        for (int epoch = 0; epoch < epochs; epoch++) {
-            for (int i = 0; i < n; i++) {
-                perm[i] = i;
+        int from = n; // a new shuffle at the start and whenever one is used up
+        for (int step = 0; step < steps; step++) {
+            if (from >= n) {
+                for (int i = 0; i < n; i++) {
+                    perm[i] = i;
+                }
+                for (int i = n - 1; i > 0; i--) {
+                    int j = random.nextInt(i + 1);
+                    int t = perm[i];
+                    perm[i] = perm[j];
+                    perm[j] = t;
+                }
+                from = 0;
             }
-            for (int i = n - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int t = perm[i];
-                perm[i] = perm[j];
-                perm[j] = t;
-            }
-            for (int from = 0; from < n; from += 64) {
-                int[] rows = java.util.Arrays.copyOfRange(perm, from, Math.min(n, from + 64));
-                head.fit(new DataSet(x.getRows(rows), y.getRows(rows)));
-            }
+            int[] rows = java.util.Arrays.copyOfRange(perm, from, Math.min(n, from + 64));
+            from += 64;
+            head.fit(new DataSet(x.getRows(rows), y.getRows(rows)));
         }
         return new Head(head.getLayer(0).getParam("W").dup(), head.getLayer(0).getParam("b").dup());
     }

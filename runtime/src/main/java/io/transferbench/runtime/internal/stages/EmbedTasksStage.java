@@ -53,7 +53,7 @@ public final class EmbedTasksStage implements StageType<EmbedTasksStage.Settings
      * @param distance   the distance the report's matrix uses
      */
     public record Settings(String probe, List<String> tasks, int images, int labelDraws, int skipLayers,
-                           int headEpochs, double headLearningRate, StageComponent<TaskDistance> distance,
+                           int headSteps, double headLearningRate, StageComponent<TaskDistance> distance,
                            Location where) {
     }
 
@@ -69,9 +69,11 @@ public final class EmbedTasksStage implements StageType<EmbedTasksStage.Settings
                 withDefault("label-draws", integer("Labels drawn per image from the probe's own prediction; 0 takes "
                         + "the exact expectation over the classes (one backward pass per class).", 0.0, 1000.0), 1L),
                 withDefault("skip-layers", integer("Leading conv layers left out of the embedding.", 0.0, 1000.0), 0L),
-                withDefault("head-epochs", integer("Epochs of fitting the re-fitted classifier (Adam, batches of "
-                        + "64) on the probe's features of the task.", 1.0, 10000.0), 10L),
-                withDefault("head-learning-rate", positive("Adam's learning rate for the classifier.", 1.0), 0.001),
+                withDefault("head-steps", integer("Adam steps of fitting the re-fitted classifier on the probe's "
+                        + "features of the task (batches of 64 cycling through a seeded shuffle): a count of steps, not "
+                        + "epochs, so that a task of 100 images is fitted as far as one of 5000.", 1.0, 1_000_000.0),
+                        1000L),
+                withDefault("head-learning-rate", positive("Adam's learning rate for the classifier.", 1.0), 0.005),
                 withDefault("distance", component("The task distance of the report's distance matrix.",
                         ComponentKind.TASK_DISTANCE), "cosine")),
                 List.of());
@@ -82,7 +84,7 @@ public final class EmbedTasksStage implements StageType<EmbedTasksStage.Settings
         Section s = stage.section();
         return new Settings(s.string("probe"), s.scalars("tasks").stream().map(String.class::cast).toList(),
                 (int) s.integer("images"), (int) s.integer("label-draws"), (int) s.integer("skip-layers"),
-                (int) s.integer("head-epochs"), s.number("head-learning-rate"),
+                (int) s.integer("head-steps"), s.number("head-learning-rate"),
                 stage.component("distance", TaskDistance.class), s.location("probe"));
     }
 
@@ -141,7 +143,7 @@ public final class EmbedTasksStage implements StageType<EmbedTasksStage.Settings
         settings.put("images", s.images());
         settings.put("label-draws", s.labelDraws());
         settings.put("skip-layers", s.skipLayers());
-        settings.put("head-epochs", s.headEpochs());
+        settings.put("head-steps", s.headSteps());
         settings.put("head-learning-rate", s.headLearningRate());
         TaskEmbeddingsFile.write(context.runFolder(), new TaskEmbeddingsFile.Embeddings(context.stageName(), s.probe(),
                 method(s), settings, last.layers(), last.filters(), out));
@@ -160,7 +162,7 @@ public final class EmbedTasksStage implements StageType<EmbedTasksStage.Settings
         INDArray all = train.batch(fileOrder, 0, fileOrder.length, null).getFeatures();
         double[][] features = ClassifierInputs.features(probe, all);
         ClassifierInputs.Head head = ClassifierInputs.fit(features, task.train().labels(), task.train().classes(),
-                s.headEpochs(), s.headLearningRate(), seed);
+                s.headSteps(), s.headLearningRate(), seed);
         MultiLayerNetwork net = ClassifierInputs.withHead(probe, head);
         Evaluation evaluation = Trainer.evaluate(net, new Batches(task.eval(), false));
         int n = Math.min(s.images(), train.size());

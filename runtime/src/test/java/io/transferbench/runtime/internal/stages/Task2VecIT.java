@@ -65,7 +65,7 @@ class Task2VecIT {
                 "  - {type: pretrain, network: high-cnn, epochs: 1, batch-size: 32}",
                 "  - {type: pretrain, network: rotated-cnn, epochs: 1, batch-size: 32}",
                 "  - {name: embed, type: embed-tasks, probe: probe, tasks: [low, high, rotated, low-pair, high-pair],",
-                "     images: 100, label-draws: 2, head-epochs: 3}",
+                "     images: 100, label-draws: 2, head-steps: 50}",
                 "  - name: select",
                 "    type: select-model",
                 "    experts: [low-cnn, high-cnn, rotated-cnn]",
