@@ -5,19 +5,15 @@ import io.transferbench.api.event.CoefficientEvaluatedEvent;
 import io.transferbench.api.event.LifecycleEvent;
 import io.transferbench.api.event.NetworkEvaluatedEvent;
 import io.transferbench.api.event.PatchDiagnosticsEvent;
-import io.transferbench.runtime.internal.cli.TransferbenchCommand;
 import io.transferbench.runtime.internal.events.EventLog;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,15 +57,7 @@ class PatchIT {
                 "  - {name: by-accuracy, type: patch, supported: zs, patched: ft, network: fixed-by-accuracy, heads: shared,",
                 "     objective: mean-accuracy, search: [{id: grid, step: 0.5}]}",
                 ""));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = TransferbenchCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
-                .execute("run", descriptor.toString());
-        assertEquals(0, code, err.toString());
-        Path run;
-        try (Stream<Path> s = Files.list(output)) {
-            run = s.findFirst().orElseThrow();
-        }
+        Path run = CommandLineRun.run(descriptor, output);
         List<LifecycleEvent> events = EventLog.events(run.resolve(EventLog.FILE));
         List<CoefficientChosenEvent> chosen = EventLog.of(events, CoefficientChosenEvent.class)
                 .filter(e -> e.stage().equals("fix")).toList();

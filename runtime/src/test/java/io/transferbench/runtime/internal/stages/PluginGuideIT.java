@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,14 +104,7 @@ class PluginGuideIT {
     /** The guide's coefficient search compiles into a plugin JAR, loads, and measures what it says it does. */
     @Test
     void theGuidesCoefficientSearchCompilesLoadsAndSearches() throws Exception {
-        String guide = Files.readString(Path.of("..", "docs", "plugin-guide.md"));
-        List<String> blocks = new ArrayList<>();
-        Matcher m = BLOCK.matcher(guide);
-        while (m.find()) {
-            if (m.group(1).equals("java")) {
-                blocks.add(m.group(2));
-            }
-        }
+        List<String> blocks = javaBlocks();
         String search = blocks.get(2);
         assertTrue(search.contains("package org.lab.searches;"), search);
         Path plugins = Files.createDirectories(dir.resolve("search-plugins"));
@@ -134,14 +128,7 @@ class PluginGuideIT {
     /** The guide's model selector compiles, loads, and ranks the expert whose features separate the classes first. */
     @Test
     void theGuidesModelSelectorCompilesLoadsAndScores() throws Exception {
-        String guide = Files.readString(Path.of("..", "docs", "plugin-guide.md"));
-        List<String> blocks = new ArrayList<>();
-        Matcher m = BLOCK.matcher(guide);
-        while (m.find()) {
-            if (m.group(1).equals("java")) {
-                blocks.add(m.group(2));
-            }
-        }
+        List<String> blocks = javaBlocks();
         String selector = blocks.get(3);
         assertTrue(selector.contains("package org.lab.selectors;"), selector);
         Path plugins = Files.createDirectories(dir.resolve("selector-plugins"));
@@ -170,5 +157,18 @@ class PluginGuideIT {
         double[] scores = factory.create(io.transferbench.api.ComponentParameters.of("class-separation",
                 java.util.Map.of(), 1)).select(problem).scores();
         assertTrue(scores[1] > scores[0], java.util.Arrays.toString(scores));
+    }
+
+    /** The guide's Java code blocks, in order. */
+    private static List<String> javaBlocks() throws IOException {
+        String guide = Files.readString(Path.of("..", "docs", "plugin-guide.md"));
+        List<String> blocks = new ArrayList<>();
+        Matcher m = BLOCK.matcher(guide);
+        while (m.find()) {
+            if (m.group(1).equals("java")) {
+                blocks.add(m.group(2));
+            }
+        }
+        return blocks;
     }
 }

@@ -6,19 +6,15 @@ import io.transferbench.api.event.ModelSelectedEvent;
 import io.transferbench.api.event.SelectionMeasuredEvent;
 import io.transferbench.api.event.TaskDistancesEvent;
 import io.transferbench.api.event.TaskEmbeddedEvent;
-import io.transferbench.runtime.internal.cli.TransferbenchCommand;
 import io.transferbench.runtime.internal.events.EventLog;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,15 +74,7 @@ class Task2VecIT {
                 "    epochs: 1",
                 "    batch-size: 32",
                 ""));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = TransferbenchCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
-                .execute("run", descriptor.toString());
-        assertEquals(0, code, err.toString());
-        Path run;
-        try (Stream<Path> s = Files.list(output)) {
-            run = s.findFirst().orElseThrow();
-        }
+        Path run = CommandLineRun.run(descriptor, output);
         List<LifecycleEvent> events = EventLog.events(run.resolve(EventLog.FILE));
 
         List<TaskEmbeddedEvent> embedded = EventLog.of(events, TaskEmbeddedEvent.class).toList();
