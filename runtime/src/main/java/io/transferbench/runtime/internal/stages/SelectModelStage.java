@@ -32,10 +32,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -447,10 +444,7 @@ public final class SelectModelStage implements StageType<SelectModelStage.Settin
         for (String[] r : rows) {
             csv.append(String.join(",", r)).append('\n');
         }
-        Path target = runFolder.resolve("selection-" + stage + ".csv");
-        Path temp = runFolder.resolve("selection-" + stage + ".csv.tmp");
-        Files.writeString(temp, csv.toString(), StandardCharsets.UTF_8);
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        TrainingLoop.writeText(runFolder.resolve("selection-" + stage + ".csv"), csv.toString());
     }
 
     @Override

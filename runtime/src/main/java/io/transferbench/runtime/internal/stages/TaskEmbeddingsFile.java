@@ -8,10 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,18 +75,12 @@ public final class TaskEmbeddingsFile {
             }
             csv.append('\n');
         }
-        replace(folder.resolve(e.stage() + ".json"), JSON.writeValueAsString(root));
-        replace(folder.resolve(e.stage() + ".csv"), csv.toString());
+        TrainingLoop.writeText(folder.resolve(e.stage() + ".json"), JSON.writeValueAsString(root));
+        TrainingLoop.writeText(folder.resolve(e.stage() + ".csv"), csv.toString());
     }
 
     private static String number(double v) {
         return String.format(Locale.ROOT, "%.9g", v);
-    }
-
-    private static void replace(Path target, String text) throws IOException {
-        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.writeString(temp, text, StandardCharsets.UTF_8);
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The embeddings an earlier stage of this run wrote; a missing or damaged file is an error naming it. */
