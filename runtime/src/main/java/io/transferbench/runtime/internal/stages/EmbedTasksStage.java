@@ -16,6 +16,7 @@ import io.transferbench.runtime.internal.engine.Dl4jEngine;
 import io.transferbench.runtime.internal.engine.FisherEmbedding;
 import io.transferbench.runtime.internal.engine.ModelBuilder;
 import io.transferbench.runtime.internal.engine.Trainer;
+import io.transferbench.runtime.internal.engine.VariationalEmbedding;
 import io.transferbench.runtime.internal.pipeline.StageComponent;
 import io.transferbench.runtime.internal.pipeline.StageContext;
 import io.transferbench.runtime.internal.pipeline.StageDeclaration;
@@ -34,6 +35,7 @@ import java.util.Optional;
 
 import static io.transferbench.runtime.internal.descriptor.Fields.component;
 import static io.transferbench.runtime.internal.descriptor.Fields.integer;
+import static io.transferbench.runtime.internal.descriptor.Fields.oneOf;
 import static io.transferbench.runtime.internal.descriptor.Fields.positive;
 import static io.transferbench.runtime.internal.descriptor.Fields.reference;
 import static io.transferbench.runtime.internal.descriptor.Fields.required;
@@ -52,9 +54,18 @@ public final class EmbedTasksStage implements StageType<EmbedTasksStage.Settings
      * @param labelDraws labels drawn per image from the probe's prediction; 0 takes the exact expectation
      * @param distance   the distance the report's matrix uses
      */
-    public record Settings(String probe, List<String> tasks, int images, int labelDraws, int skipLayers,
-                           int headSteps, double headLearningRate, StageComponent<TaskDistance> distance,
+    public record Settings(String probe, List<String> tasks, Method method, int images, int labelDraws,
+                           int skipLayers, int headSteps, double headLearningRate,
+                           VariationalEmbedding.Settings variational, StageComponent<TaskDistance> distance,
                            Location where) {
+    }
+
+    /** How the per-filter information is estimated. */
+    public enum Method {
+        /** The Fisher information's diagonal from per-sample gradients (the paper's Monte Carlo estimate). */
+        FISHER,
+        /** The precision of the largest Gaussian weight perturbation the task tolerates (the paper's variational one). */
+        VARIATIONAL
     }
 
     @Override
@@ -64,6 +75,9 @@ public final class EmbedTasksStage implements StageType<EmbedTasksStage.Settings
                 required("probe", reference("The trained probe network (a layer-list model: small-cnn, bench-cnn, "
                         + "vgg-11 or vgg-16).", "networks")),
                 required("tasks", Fields.tasks("The tasks to embed.", 1)),
+                withDefault("method", oneOf("fisher: the Fisher information's diagonal from per-sample gradients; "
+                        + "variational: the precision 1 / sigma^2 of the per-filter Gaussian weight noise that minimises "
+                        + "the task's loss plus beta / N times its KL divergence from the prior.", Method.class), "fisher"),
                 withDefault("images", integer("Training images per task the Fisher information is averaged over "
                         + "(the first ones of a seeded shuffle; all when the task has fewer).", 1.0, 1_000_000.0), 1000L),
                 withDefault("label-draws", integer("Labels drawn per image from the probe's own prediction; 0 takes "
@@ -74,6 +88,13 @@ public final class EmbedTasksStage implements StageType<EmbedTasksStage.Settings
                         + "epochs, so that a task of 100 images is fitted as far as one of 5000.", 1.0, 1_000_000.0),
                         1000L),
                 withDefault("head-learning-rate", positive("Adam's learning rate for the classifier.", 1.0), 0.005),
+                withDefault("variational-steps", integer("method: variational: Adam steps on the log-variances "
+                        + "(batches of 64 of the task's training images, the last quarter averaged).", 1.0, 1_000_000.0),
+                        500L),
+                withDefault("variational-beta", positive("method: variational: weight of the KL term (1: the "
+                        + "evidence lower bound).", 1e6), 1.0),
+                withDefault("prior-variance", positive("method: variational: the prior's variance lambda^2 per "
+                        + "weight.", 1e6), 0.01),
                 withDefault("distance", component("The task distance of the report's distance matrix.",
                         ComponentKind.TASK_DISTANCE), "cosine")),
                 List.of());
@@ -83,8 +104,10 @@ public final class EmbedTasksStage implements StageType<EmbedTasksStage.Settings
     public Settings settings(StageDeclaration stage) {
         Section s = stage.section();
         return new Settings(s.string("probe"), s.scalars("tasks").stream().map(String.class::cast).toList(),
-                (int) s.integer("images"), (int) s.integer("label-draws"), (int) s.integer("skip-layers"),
-                (int) s.integer("head-steps"), s.number("head-learning-rate"),
+                Fields.constant(Method.class, s.string("method")), (int) s.integer("images"),
+                (int) s.integer("label-draws"), (int) s.integer("skip-layers"), (int) s.integer("head-steps"),
+                s.number("head-learning-rate"), new VariationalEmbedding.Settings((int) s.integer("variational-steps"),
+                64, 0.05, s.number("variational-beta"), s.number("prior-variance")),
                 stage.component("distance", TaskDistance.class), s.location("probe"));
     }
 
@@ -140,17 +163,23 @@ public final class EmbedTasksStage implements StageType<EmbedTasksStage.Settings
         }
         context.publish(new TaskDistancesEvent(context.stageName(), s.distance().id(), List.copyOf(out.keySet()), matrix));
         Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("method", Fields.word(s.method()));
         settings.put("images", s.images());
         settings.put("label-draws", s.labelDraws());
         settings.put("skip-layers", s.skipLayers());
         settings.put("head-steps", s.headSteps());
         settings.put("head-learning-rate", s.headLearningRate());
+        if (s.method() == Method.VARIATIONAL) {
+            settings.put("variational-steps", s.variational().steps());
+            settings.put("variational-beta", s.variational().beta());
+            settings.put("prior-variance", s.variational().priorVariance());
+        }
         TaskEmbeddingsFile.write(context.runFolder(), new TaskEmbeddingsFile.Embeddings(context.stageName(), s.probe(),
                 method(s), settings, last.layers(), last.filters(), out));
     }
 
     private static String method(Settings s) {
-        return s.labelDraws() == 0 ? "exact" : "monte-carlo";
+        return s.method() == Method.VARIATIONAL ? "variational" : s.labelDraws() == 0 ? "exact" : "monte-carlo";
     }
 
     private record Embedded(FisherEmbedding.Embedding embedding, Evaluation head, int images) {
@@ -165,6 +194,10 @@ public final class EmbedTasksStage implements StageType<EmbedTasksStage.Settings
                 s.headSteps(), s.headLearningRate(), seed);
         MultiLayerNetwork net = ClassifierInputs.withHead(probe, head);
         Evaluation evaluation = Trainer.evaluate(net, new Batches(task.eval(), false));
+        if (s.method() == Method.VARIATIONAL) {
+            return new Embedded(VariationalEmbedding.estimate(net, train, s.variational(), s.skipLayers(), seed),
+                    evaluation, train.size());
+        }
         int n = Math.min(s.images(), train.size());
         INDArray x = train.batch(train.shuffledOrder(seed), 0, n, null).getFeatures();
         return new Embedded(FisherEmbedding.estimate(net, x, s.labelDraws(), s.skipLayers(), seed), evaluation, n);

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FisherEmbeddingIT {
 
@@ -156,5 +157,52 @@ class FisherEmbeddingIT {
         for (int k = 0; k < expected.length; k++) {
             assertEquals(expected[k], e.values()[k], 1e-6 * expected[k] + 1e-12, "filter " + k);
         }
+    }
+
+    /**
+     * The variational embedding's precision 1 / sigma_f^2 on softmax regression: to second order its optimum is
+     * (N / beta) F_f + 1 / lambda^2 with F_f the exact Fisher value of the filter (the Hessian of softmax regression's
+     * loss does not depend on the labels).
+     */
+    @Test
+    void variationalPrecisionMatchesTheSecondOrderOptimum() {
+        int side = 4;
+        int classes = 3;
+        int n = 256;
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3)
+                .dataType(DataType.FLOAT).weightInit(WeightInit.XAVIER).list()
+                .layer(new ConvolutionLayer.Builder(side, side).nOut(classes).dataFormat(CNN2DFormat.NHWC)
+                        .convolutionMode(ConvolutionMode.Truncate).activation(Activation.IDENTITY).name("w").build())
+                .layer(new LossLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(side, side, 1, CNN2DFormat.NHWC)).build());
+        net.init();
+        net.params().muli(4);
+        SplittableRandom random = new SplittableRandom(8);
+        byte[] pixels = new byte[n * side * side];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = random.nextInt(classes);
+            for (int p = 0; p < side * side; p++) {
+                pixels[i * side * side + p] = (byte) random.nextInt(256);
+            }
+        }
+        var images = new io.transferbench.runtime.internal.data.LabelledImages(pixels, labels, 1, side, side, classes);
+        Batches batches = new Batches(images, false);
+        int[] order = java.util.stream.IntStream.range(0, n).toArray();
+        INDArray all = batches.batch(order, 0, n, null).getFeatures();
+        double[] fisher = FisherEmbedding.estimate(net, all, 0, 0, 1).values();
+        double beta = n / 1000.0;
+        double prior = 10;
+        FisherEmbedding.Embedding v = VariationalEmbedding.estimate(net, batches,
+                new VariationalEmbedding.Settings(1500, 64, 0.05, beta, prior), 0, 5);
+        assertEquals(List.of("w"), v.layers());
+        for (int k = 0; k < classes; k++) {
+            double expected = n / beta * fisher[k] + 1 / prior;
+            // one noise draw per step and the second-order approximation: agreement within 30 %, not to the bit
+            assertEquals(expected, v.values()[k], 0.3 * expected, "filter " + k + ": " + java.util.Arrays.toString(
+                    v.values()) + " against " + java.util.Arrays.toString(fisher));
+        }
+        assertTrue(v.values()[2] < v.values()[0] && v.values()[2] < v.values()[1], "the least informative filter is "
+                + "the least precise, as with the Fisher values");
     }
 }

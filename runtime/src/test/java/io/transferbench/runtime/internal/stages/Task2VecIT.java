@@ -62,6 +62,8 @@ class Task2VecIT {
                 "  - {type: pretrain, network: rotated-cnn, epochs: 1, batch-size: 32}",
                 "  - {name: embed, type: embed-tasks, probe: probe, tasks: [low, high, rotated, low-pair, high-pair],",
                 "     images: 100, label-draws: 2, head-steps: 50}",
+                "  - {name: embed-variational, type: embed-tasks, probe: probe, tasks: [low, high], method: variational,",
+                "     variational-steps: 20, head-steps: 50}",
                 "  - name: select",
                 "    type: select-model",
                 "    experts: [low-cnn, high-cnn, rotated-cnn]",
@@ -77,7 +79,17 @@ class Task2VecIT {
         Path run = CommandLineRun.run(descriptor, output);
         List<LifecycleEvent> events = EventLog.events(run.resolve(EventLog.FILE));
 
-        List<TaskEmbeddedEvent> embedded = EventLog.of(events, TaskEmbeddedEvent.class).toList();
+        List<TaskEmbeddedEvent> variational = EventLog.of(events, TaskEmbeddedEvent.class)
+                .filter(e -> e.stage().equals("embed-variational")).toList();
+        assertEquals(2, variational.size());
+        for (TaskEmbeddedEvent e : variational) {
+            assertEquals("variational", e.method());
+            assertEquals(48, e.embedding().size());
+            assertTrue(e.embedding().stream().allMatch(v -> v > 0 && Double.isFinite(v)), e.toString());
+        }
+        assertEquals("variational", TaskEmbeddingsFile.read(run, "embed-variational").method());
+        List<TaskEmbeddedEvent> embedded = EventLog.of(events, TaskEmbeddedEvent.class)
+                .filter(e -> e.stage().equals("embed")).toList();
         assertEquals(List.of("low", "high", "rotated", "low-pair", "high-pair"),
                 embedded.stream().map(TaskEmbeddedEvent::task).toList());
         TaskEmbeddingsFile.Embeddings file = TaskEmbeddingsFile.read(run, "embed");
