@@ -53,9 +53,10 @@ public final class Charts {
         return chart;
     }
 
-    public static void line(XYChart chart, String name, List<Double> x, List<Double> y) {
+    public static XYSeries line(XYChart chart, String name, List<Double> x, List<Double> y) {
         XYSeries s = chart.addSeries(name, x, y);
         s.setMarker(SeriesMarkers.CIRCLE);
+        return s;
     }
 
     /** A line with error bars of {@code errors} (one standard deviation over trials, say) at each point. */
@@ -64,10 +65,11 @@ public final class Charts {
         s.setMarker(SeriesMarkers.CIRCLE);
     }
 
-    public static void points(XYChart chart, String name, List<Double> x, List<Double> y) {
+    public static XYSeries points(XYChart chart, String name, List<Double> x, List<Double> y) {
         XYSeries s = chart.addSeries(name, x, y);
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         s.setMarker(SeriesMarkers.DIAMOND);
+        return s;
     }
 
     public static void steps(XYChart chart, String name, List<Double> x, List<Double> y) {

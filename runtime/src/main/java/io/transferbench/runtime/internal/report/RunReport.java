@@ -97,7 +97,7 @@ public final class RunReport {
         String title = runStarted == null ? folder.getFileName().toString() : runStarted.runId();
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
                 .append(Html.escape(title)).append(" - Transferbench report</title><style>").append(Html.STYLE)
-                .append("</style></head><body>\n<h1>").append(Html.escape(title)).append("</h1>\n<p>");
+                .append("</style>\n").append(InteractiveChart.assets()).append("</head><body>\n<h1>").append(Html.escape(title)).append("</h1>\n<p>");
         if (runStarted != null) {
             b.append("Pipeline <b>").append(Html.escape(runStarted.pipeline())).append("</b>, trial ")
                     .append(runStarted.trial()).append(", seed ").append(runStarted.seed()).append(". ");
@@ -110,13 +110,17 @@ public final class RunReport {
         }
         b.append("</p>\n");
         summary(b, stages);
+        // one colour per network across every chart of the page, in order of first appearance
+        Map<String, Integer> colours = new LinkedHashMap<>();
+        stages.values().forEach(st -> st.of(EpochEndedEvent.class).forEach(e -> colours.putIfAbsent(e.network(),
+                colours.size())));
         for (StageEvents stage : stages.values()) {
             b.append("<h2>Stage ").append(Html.escape(stage.name())).append(" <span class=\"muted\">(")
                     .append(Html.escape(stage.type())).append(")</span></h2>\n");
             failure(b, stage);
             stage.of(WarningIssuedEvent.class).forEach(w -> b.append("<p><b>Warning:</b> ").append(Html.escape(w.message()))
                     .append("</p>\n"));
-            curves(b, stage);
+            curves(b, stage, colours);
             Section own = sections.get(stage.type());
             if (own != null) {
                 own.render(stage, b);
@@ -173,7 +177,7 @@ public final class RunReport {
     }
 
     /** Evaluation accuracy and losses per network, transfer points marked. */
-    private static void curves(StringBuilder b, StageEvents stage) {
+    private static void curves(StringBuilder b, StageEvents stage, Map<String, Integer> colours) {
         Map<String, List<EpochEndedEvent>> epochs = new LinkedHashMap<>();
         stage.of(EpochEndedEvent.class).forEach(e -> epochs.computeIfAbsent(e.network(), k -> new ArrayList<>()).add(e));
         if (epochs.isEmpty()) {
@@ -185,11 +189,21 @@ public final class RunReport {
         }
         XYChart accuracy = Charts.xy(stage.name() + ": evaluation accuracy", "epoch", "accuracy");
         XYChart loss = Charts.xy(stage.name() + ": loss", "epoch", "cross-entropy");
+        List<InteractiveChart.Series> accuracySeries = new ArrayList<>();
+        List<InteractiveChart.Series> lossSeries = new ArrayList<>();
         epochs.forEach((network, list) -> {
+            int colour = colours.getOrDefault(network, 0);
             List<Double> x = list.stream().map(e -> (double) e.epoch()).toList();
-            Charts.line(accuracy, network, x, list.stream().map(EpochEndedEvent::accuracy).toList());
-            Charts.line(loss, network + " train", x, list.stream().map(EpochEndedEvent::trainLoss).toList());
-            Charts.line(loss, network + " eval", x, list.stream().map(EpochEndedEvent::evalLoss).toList());
+            List<Double> acc = list.stream().map(EpochEndedEvent::accuracy).toList();
+            List<Double> train = list.stream().map(EpochEndedEvent::trainLoss).toList();
+            List<Double> eval = list.stream().map(EpochEndedEvent::evalLoss).toList();
+            Charts.line(accuracy, network, x, acc).setLineColor(InteractiveChart.awtColour(colour));
+            Charts.line(loss, network + " train", x, train).setLineColor(InteractiveChart.awtColour(colour));
+            Charts.line(loss, network + " eval", x, eval).setLineColor(InteractiveChart.awtColour(colour));
+            String hex = InteractiveChart.colour(colour);
+            accuracySeries.add(new InteractiveChart.Series(network, x, acc, hex, false, false));
+            lossSeries.add(new InteractiveChart.Series(network + " train", x, train, hex, false, false));
+            lossSeries.add(new InteractiveChart.Series(network + " eval", x, eval, hex, true, false));
         });
         Map<String, List<Integer>> transferEpochs = new LinkedHashMap<>();
         stage.of(TransferPointReachedEvent.class).forEach(e -> transferEpochs.computeIfAbsent(e.receiver(),
@@ -206,11 +220,17 @@ public final class RunReport {
                 }
             }
             if (!x.isEmpty()) {
-                Charts.points(accuracy, network + " transfer points", x, y);
+                int colour = colours.getOrDefault(network, 0);
+                Charts.points(accuracy, network + " transfer points", x, y)
+                        .setMarkerColor(InteractiveChart.awtColour(colour));
+                accuracySeries.add(new InteractiveChart.Series(network + " transfer points", x, y,
+                        InteractiveChart.colour(colour), false, true));
             }
         });
-        b.append(Charts.img(accuracy, stage.name() + " evaluation accuracy per epoch"))
-                .append(Charts.img(loss, stage.name() + " training and evaluation loss per epoch"));
+        b.append(InteractiveChart.html(stage.name() + ": evaluation accuracy", "epoch", "accuracy", accuracySeries,
+                        Charts.img(accuracy, stage.name() + " evaluation accuracy per epoch")))
+                .append(InteractiveChart.html(stage.name() + ": loss (dashed: evaluation)", "epoch", "cross-entropy",
+                        lossSeries, Charts.img(loss, stage.name() + " training and evaluation loss per epoch")));
         if (stage.of(EpochEndedEvent.class).stream().map(EpochEndedEvent::learningRate).distinct().count() > 1) {
             XYChart rate = Charts.xy(stage.name() + ": learning rate", "epoch", "learning rate");
             epochs.forEach((network, list) -> Charts.line(rate, network, list.stream().map(e -> (double) e.epoch()).toList(),

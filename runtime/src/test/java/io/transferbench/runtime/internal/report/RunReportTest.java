@@ -56,7 +56,12 @@ class RunReportTest {
 
     /** A run with an online-transfer stage (two networks, a rule-adjusted schedule) and a prune stage. */
     private Path recordedRun() throws IOException {
-        Path run = Files.createDirectories(dir.resolve("20261124-010000-demo"));
+        return recordedRun(dir);
+    }
+
+    /** The same run under {@code parent}, for other tests of the page. */
+    static Path recordedRun(Path parent) throws IOException {
+        Path run = Files.createDirectories(parent.resolve("20261124-010000-demo"));
         List<LifecycleEvent> e = new ArrayList<>();
         e.add(new RunStartedEvent("20261124-010000-demo", "demo", 7, 1, "", Map.of("transferbench.commit", "abc1234")));
         e.add(new StageStartedEvent("transfer", "online-transfer", 0, Map.of("frequency.initial", 2)));
@@ -110,8 +115,30 @@ class RunReportTest {
         assertTrue(html.contains("<td>rule-1</td>") && html.contains("transferbench-plugin-adjustment-rules-0.1.0-SNAPSHOT.jar"),
                 "components with their JARs");
         assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the descriptor is escaped");
-        assertFalse(html.contains("<script"), "no scripts");
+        assertFalse(Pattern.compile("<script[^>]*src=").matcher(html).find(), "scripts are inlined, none loaded");
         assertFalse(Pattern.compile("(src|href)=\"(https?:|//)").matcher(html).find(), "nothing fetched from elsewhere");
+        // the interactive curves: their data as JSON, one colour per network in every chart
+        Matcher charts = Pattern.compile("<div class=\"tb-chart\"[^>]* data-chart=\"([^\"]*)\"").matcher(html);
+        List<com.fasterxml.jackson.databind.JsonNode> parsed = new ArrayList<>();
+        while (charts.find()) {
+            parsed.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(charts.group(1)
+                    .replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")));
+        }
+        assertEquals(2, parsed.size(), "accuracy and loss of the transfer stage (the prune stage has one epoch)");
+        var accuracy = parsed.get(0);
+        assertEquals("epoch", accuracy.path("xTitle").asText());
+        assertEquals(accuracy.path("data").size(), accuracy.path("series").size() + 1, "x, then one column per series");
+        java.util.Map<String, String> colour = new java.util.HashMap<>();
+        for (var chart : parsed) {
+            for (var series : chart.path("series")) {
+                String network = series.path("label").asText().split(" ")[0];
+                String previous = colour.putIfAbsent(network, series.path("colour").asText());
+                assertEquals(previous == null ? series.path("colour").asText() : previous,
+                        series.path("colour").asText(), network + " keeps its colour");
+            }
+        }
+        assertTrue(colour.size() >= 2 && new HashSet<>(colour.values()).size() == colour.size(),
+                "networks differ in colour: " + colour);
     }
 
     @Test
@@ -178,7 +205,7 @@ class RunReportTest {
         assertTrue(err.toString().contains("events.jsonl:28: field 'time' is not an instant"), err.toString());
     }
 
-    private static String report(Path run) throws IOException {
+    static String report(Path run) throws IOException {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = TransferbenchCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
