@@ -53,9 +53,11 @@ public final class Comparison {
      *
      * @param meanAccuracy evaluation accuracy per epoch, averaged over the trials that reached that epoch
      * @param sdAccuracy   its sample standard deviation per epoch over those trials (0 where only one did)
+     * @param trialAccuracy each trial's own curve, in the trials' order
      */
     public record Row(String pipeline, String stage, String network, int trials, Stat errorRate, Stat transfers,
-                      Stat filtersReceived, Stat seconds, List<Double> meanAccuracy, List<Double> sdAccuracy) {
+                      Stat filtersReceived, Stat seconds, List<Double> meanAccuracy, List<Double> sdAccuracy,
+                      List<List<Double>> trialAccuracy) {
     }
 
     /**
@@ -197,7 +199,8 @@ public final class Comparison {
                 }
                 String[] name = names.get(c.getKey());
                 rows.add(new Row(name[0], name[1], network, errors.size(), Stat.of(errors), Stat.of(transfers),
-                        Stat.of(filters), Stat.of(seconds), curve(curves, true), curve(curves, false)));
+                        Stat.of(filters), Stat.of(seconds), curve(curves, true), curve(curves, false),
+                        List.copyOf(curves)));
             }
             Set<String> compressed = new LinkedHashSet<>();
             trials.forEach(t -> compressed.addAll(t.compression().keySet()));

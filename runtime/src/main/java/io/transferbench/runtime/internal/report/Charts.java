@@ -60,9 +60,10 @@ public final class Charts {
     }
 
     /** A line with error bars of {@code errors} (one standard deviation over trials, say) at each point. */
-    public static void band(XYChart chart, String name, List<Double> x, List<Double> y, List<Double> errors) {
+    public static XYSeries band(XYChart chart, String name, List<Double> x, List<Double> y, List<Double> errors) {
         XYSeries s = chart.addSeries(name, x, y, errors);
         s.setMarker(SeriesMarkers.CIRCLE);
+        return s;
     }
 
     public static XYSeries points(XYChart chart, String name, List<Double> x, List<Double> y) {

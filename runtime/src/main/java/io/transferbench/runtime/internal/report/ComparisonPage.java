@@ -20,7 +20,8 @@ public final class ComparisonPage {
 
     public static String html(Comparison comparison, int runs) {
         StringBuilder b = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                + "<title>Transferbench comparison</title><style>").append(Html.STYLE).append("</style></head><body>\n");
+                + "<title>Transferbench comparison</title><style>").append(Html.STYLE).append("</style>\n")
+                .append(InteractiveChart.assets()).append("</head><body>\n");
         b.append("<h1>Comparison of ").append(runs).append(" run(s)</h1>\n");
         b.append("<table><tr><th>configuration</th><th>network</th><th>trials</th><th>final error rate % (mean ± sd)</th>"
                 + "<th>transfers (mean ± sd)</th><th>stage time s (mean ± sd)</th></tr>\n");
@@ -56,6 +57,8 @@ public final class ComparisonPage {
         }
         byNetwork.forEach((network, rows) -> {
             XYChart chart = Charts.xy(network + ": evaluation accuracy, mean over trials", "epoch", "accuracy");
+            List<InteractiveChart.Series> series = new ArrayList<>();
+            int colour = 0;
             for (Comparison.Row r : rows) {
                 List<Double> x = new ArrayList<>();
                 for (int e = 1; e <= r.meanAccuracy().size(); e++) {
@@ -64,13 +67,35 @@ public final class ComparisonPage {
                 String name = r.stage() + (rows.stream().map(Comparison.Row::pipeline).distinct().count() > 1
                         ? " (" + r.pipeline() + ")" : "");
                 if (r.trials() > 1) {
-                    Charts.band(chart, name, x, r.meanAccuracy(), r.sdAccuracy());
+                    Charts.band(chart, name, x, r.meanAccuracy(), r.sdAccuracy())
+                            .setLineColor(InteractiveChart.awtColour(colour));
                 } else {
-                    Charts.line(chart, name, x, r.meanAccuracy());
+                    Charts.line(chart, name, x, r.meanAccuracy()).setLineColor(InteractiveChart.awtColour(colour));
                 }
+                String hex = InteractiveChart.colour(colour);
+                series.add(new InteractiveChart.Series(name + " mean", x, r.meanAccuracy(), hex, InteractiveChart.Style.LINE));
+                if (r.trials() > 1) {
+                    List<Double> low = new ArrayList<>();
+                    List<Double> high = new ArrayList<>();
+                    for (int i = 0; i < r.meanAccuracy().size(); i++) {
+                        low.add(r.meanAccuracy().get(i) - r.sdAccuracy().get(i));
+                        high.add(r.meanAccuracy().get(i) + r.sdAccuracy().get(i));
+                    }
+                    series.add(new InteractiveChart.Series(name + " mean - sd", x, low, hex, InteractiveChart.Style.DASHED));
+                    series.add(new InteractiveChart.Series(name + " mean + sd", x, high, hex, InteractiveChart.Style.DASHED));
+                    for (int t = 0; t < r.trialAccuracy().size(); t++) {
+                        List<Double> curve = r.trialAccuracy().get(t);
+                        series.add(new InteractiveChart.Series(name + " trial " + (t + 1), x.subList(0, curve.size()),
+                                curve, hex, InteractiveChart.Style.DOTS));
+                    }
+                }
+                colour++;
             }
-            b.append(Charts.img(chart, network + " mean evaluation accuracy per epoch, one curve per configuration"));
-            b.append("<p class=\"muted\">Error bars: one standard deviation over the trials.</p>\n");
+            b.append(InteractiveChart.html(network + ": evaluation accuracy, mean over trials", "epoch", "accuracy",
+                    series, Charts.img(chart, network + " mean evaluation accuracy per epoch, one curve per configuration")));
+            b.append("<p class=\"muted\">One colour per configuration: the mean over trials, dashed one standard "
+                    + "deviation either side, and each trial's own points (click a legend entry to hide a series, drag "
+                    + "to zoom).</p>\n");
             // curves drawn on top of each other would hide one another: say which coincide
             Map<List<Double>, List<String>> same = new LinkedHashMap<>();
             rows.forEach(r -> same.computeIfAbsent(r.meanAccuracy(), k -> new ArrayList<>())

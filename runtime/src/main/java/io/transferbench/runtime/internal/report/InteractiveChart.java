@@ -25,9 +25,20 @@ public final class InteractiveChart {
     private static final String WEBJAR = "META-INF/resources/webjars/uplot/1.6.30/";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One line (or, with {@code pointsOnly}, markers only) in a network's colour. */
-    public record Series(String label, List<Double> x, List<Double> y, String colour, boolean dashed,
-                         boolean pointsOnly) {
+    /** How a series is drawn. */
+    public enum Style {
+        /** A line with small markers. */
+        LINE,
+        /** A dashed line (evaluation loss beside training loss, a band's edges). */
+        DASHED,
+        /** Large filled markers, no line: events on a curve (transfer points). */
+        MARKERS,
+        /** Small markers, no line: one trial among several. */
+        DOTS
+    }
+
+    /** One series in a network's (or configuration's) colour. */
+    public record Series(String label, List<Double> x, List<Double> y, String colour, Style style) {
     }
 
     private InteractiveChart() {
@@ -60,10 +71,11 @@ public final class InteractiveChart {
                 var c = JSON.parse(el.getAttribute('data-chart'));
                 var series = [{label: c.xTitle}];
                 c.series.forEach(function (s) {
-                  series.push({label: s.label, stroke: s.pointsOnly ? 'transparent' : s.colour, width: 2,
-                    dash: s.dashed ? [6, 4] : undefined, spanGaps: true,
-                    points: {show: true, size: s.pointsOnly ? 11 : 5, stroke: s.colour,
-                             fill: s.pointsOnly ? s.colour : '#fff'}});
+                  var line = s.style === 'LINE' || s.style === 'DASHED';
+                  series.push({label: s.label, stroke: line ? s.colour : 'transparent', width: line ? 2 : 0,
+                    dash: s.style === 'DASHED' ? [6, 4] : undefined, spanGaps: true,
+                    points: {show: s.style !== 'DASHED', size: s.style === 'MARKERS' ? 11 : 5, stroke: s.colour,
+                             fill: s.style === 'MARKERS' ? s.colour : '#fff'}});
                 });
                 var plot = new uPlot({title: c.title, width: 760, height: 320, series: series,
                   scales: {x: {time: false}},
@@ -98,8 +110,7 @@ public final class InteractiveChart {
             ObjectNode node = list.addObject();
             node.put("label", s.label());
             node.put("colour", s.colour());
-            node.put("dashed", s.dashed());
-            node.put("pointsOnly", s.pointsOnly());
+            node.put("style", s.style().name());
             ArrayNode y = data.addArray();
             for (double at : axis) {
                 int i = s.x().indexOf(at);

@@ -201,9 +201,9 @@ public final class RunReport {
             Charts.line(loss, network + " train", x, train).setLineColor(InteractiveChart.awtColour(colour));
             Charts.line(loss, network + " eval", x, eval).setLineColor(InteractiveChart.awtColour(colour));
             String hex = InteractiveChart.colour(colour);
-            accuracySeries.add(new InteractiveChart.Series(network, x, acc, hex, false, false));
-            lossSeries.add(new InteractiveChart.Series(network + " train", x, train, hex, false, false));
-            lossSeries.add(new InteractiveChart.Series(network + " eval", x, eval, hex, true, false));
+            accuracySeries.add(new InteractiveChart.Series(network, x, acc, hex, InteractiveChart.Style.LINE));
+            lossSeries.add(new InteractiveChart.Series(network + " train", x, train, hex, InteractiveChart.Style.LINE));
+            lossSeries.add(new InteractiveChart.Series(network + " eval", x, eval, hex, InteractiveChart.Style.DASHED));
         });
         Map<String, List<Integer>> transferEpochs = new LinkedHashMap<>();
         stage.of(TransferPointReachedEvent.class).forEach(e -> transferEpochs.computeIfAbsent(e.receiver(),
@@ -224,7 +224,7 @@ public final class RunReport {
                 Charts.points(accuracy, network + " transfer points", x, y)
                         .setMarkerColor(InteractiveChart.awtColour(colour));
                 accuracySeries.add(new InteractiveChart.Series(network + " transfer points", x, y,
-                        InteractiveChart.colour(colour), false, true));
+                        InteractiveChart.colour(colour), InteractiveChart.Style.MARKERS));
             }
         });
         b.append(InteractiveChart.html(stage.name() + ": evaluation accuracy", "epoch", "accuracy", accuracySeries,

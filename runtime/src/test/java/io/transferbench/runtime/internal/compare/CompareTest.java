@@ -224,6 +224,12 @@ class CompareTest {
         Comparison.Row scratch = c.rows().get(0);
         assertEquals(0.0, scratch.sdAccuracy().get(0), 1e-12, "both trials 0.5 after epoch 1");
         assertEquals(Math.sqrt(2) / 100, scratch.sdAccuracy().get(1), 1e-12, "0.80 and 0.78 after epoch 2");
+        assertEquals(List.of(List.of(0.5, 0.8), List.of(0.5, 0.78)), scratch.trialAccuracy().stream()
+                .map(curve -> curve.subList(0, 2)).toList(), "each trial's own curve is kept");
+        String page = io.transferbench.runtime.internal.report.ComparisonPage.html(c, 2);
+        String chart = page.substring(page.indexOf("<div class=\"tb-chart\""));
+        assertTrue(chart.contains("trial 1&quot;") && chart.contains("trial 2&quot;") && chart.contains("mean + sd")
+                && chart.contains("DOTS"), "per-trial points and the band in the interactive chart");
 
         List<Double> curve = List.of(0.5, 0.7);
         RunRecord.StageRecord one = new RunRecord.StageRecord("one", "online-transfer", 1, Map.of("a",
