@@ -26,6 +26,8 @@ module io.transferbench.runtime {
     requires org.apache.logging.log4j.core;
     // report.html: XChart draws with AWT (headless)
     requires java.desktop;
+    // transferbench ui: the JDK's HTTP server on the loopback interface
+    requires jdk.httpserver;
 
     uses io.transferbench.api.importance.ImportanceMetricFactory;
     uses io.transferbench.api.schedule.AdjustmentRuleFactory;

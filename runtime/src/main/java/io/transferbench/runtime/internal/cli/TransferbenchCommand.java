@@ -23,7 +23,7 @@ import java.util.Properties;
 /** The {@code transferbench} command and what its subcommands share: plugin loading and wiring. */
 @Command(name = "transferbench", mixinStandardHelpOptions = true, versionProvider = TransferbenchCommand.Version.class,
         description = "A workbench for transfer-learning and CNN-compression research on Deeplearning4j.",
-        subcommands = {RunCommand.class, ResumeCommand.class, RunsCommand.class, ReportCommand.class, CompareCommand.class, ValidateCommand.class, PluginsCommand.class, NewPluginCommand.class, BenchmarkCommand.class,
+        subcommands = {RunCommand.class, ResumeCommand.class, RunsCommand.class, ReportCommand.class, CompareCommand.class, ValidateCommand.class, PluginsCommand.class, NewPluginCommand.class, UiCommand.class, BenchmarkCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure while running", "2:bad input (descriptor, data, plugin, usage)"})

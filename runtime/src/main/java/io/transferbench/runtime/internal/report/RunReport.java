@@ -78,7 +78,8 @@ public final class RunReport {
         return target;
     }
 
-    static String html(Path folder, Map<String, Section> sections) throws IOException {
+    /** The page for the run folder, from its files, without writing anything. */
+    public static String html(Path folder, Map<String, Section> sections) throws IOException {
         Map<String, StageEvents> stages = new LinkedHashMap<>();
         RunStartedEvent runStarted = null;
         RunFinishedEvent runFinished = null;
