@@ -60,6 +60,20 @@ public final class TransferbenchCommand implements Runnable {
         CommandLine cli = new CommandLine(new TransferbenchCommand());
         cli.setOut(out);
         cli.setErr(err);
+        CommandLine.IParameterExceptionHandler standard = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((e, args) -> {
+            // a mistyped subcommand: name the nearest one instead of picocli's full usage
+            if (e instanceof CommandLine.UnmatchedArgumentException u && u.getCommandLine() == cli
+                    && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+                String given = u.getUnmatched().get(0);
+                String hint = io.transferbench.runtime.internal.descriptor.Suggestions.didYouMean(given,
+                        cli.getSubcommands().keySet());
+                cli.getErr().println("transferbench: unknown command '" + given + "'" + hint
+                        + " ('transferbench --help' lists the commands)");
+                return BAD_INPUT;
+            }
+            return standard.handleParseException(e, args);
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             TransferbenchCommand root = commandLine.getCommandSpec().root().commandLine().getCommand();
             commandLine.getErr().println("transferbench: " + e.getMessage());

@@ -63,6 +63,19 @@ class CliTest {
     }
 
     @Test
+    void aMistypedCommandGetsTheNearestOne() {
+        for (String[] typo : new String[][] {{"rnu", "run"}, {"valdiate", "validate"}, {"comapre", "compare"},
+                {"plugin", "plugins"}, {"new-plugn", "new-plugin"}}) {
+            Result r = run(typo[0], "x");
+            assertEquals(2, r.exitCode(), typo[0]);
+            assertTrue(r.err().contains("unknown command '" + typo[0] + "'; did you mean '" + typo[1] + "'?"), r.err());
+        }
+        Result far = run("frobnicate");
+        assertEquals(2, far.exitCode());
+        assertTrue(far.err().contains("unknown command 'frobnicate'") && !far.err().contains("did you mean"), far.err());
+    }
+
+    @Test
     void badDescriptorExitsTwoWithALocatedMessageAndNoStackTrace() throws IOException {
         Path d = descriptor("rule-42");
         Result r = run("--plugins-dir", dir.resolve("none").toString(), "validate", d.toString());
