@@ -27,6 +27,20 @@ public final class Batches {
         return images.size();
     }
 
+    /** The first {@code n} images (all when fewer) in file order, never augmented: a fixed probe of a split. */
+    public Batches firstImages(int n) {
+        int count = Math.min(n, images.size());
+        int[] indices = new int[count];
+        for (int i = 0; i < count; i++) {
+            indices[i] = i;
+        }
+        int[] identity = new int[images.classes()];
+        for (int k = 0; k < identity.length; k++) {
+            identity[k] = k;
+        }
+        return new Batches(images.select(indices, identity, images.classes()), false);
+    }
+
     /** A permutation of the images for one epoch, the same for the same seed. */
     public int[] shuffledOrder(long seed) {
         int n = images.size();

@@ -29,12 +29,15 @@ import java.util.Map;
 public final class MetricsRecorder implements LifecycleListener, Closeable {
 
     // seconds stays last: everything before it repeats exactly from run to run with the same seed
-    static final String HEADER = "stage,network,epoch,train_loss,accuracy,error_rate,eval_loss,learning_rate,seconds";
+    static final String HEADER = "stage,network,epoch,train_loss,accuracy,error_rate,eval_loss,learning_rate,"
+            + "train_accuracy,seconds";
 
     private final Path folder;
     private final BufferedWriter csv;
     private final Map<String, Map<String, Object>> last = new LinkedHashMap<>();
     private Map<String, String> provenance = Map.of();
+    /** False when continuing a file written before the train_accuracy column: its rows keep their shape. */
+    private boolean trainAccuracyColumn = true;
 
     public MetricsRecorder(Path folder) {
         this(folder, false);
@@ -45,6 +48,9 @@ public final class MetricsRecorder implements LifecycleListener, Closeable {
         Path file = folder.resolve("metrics.csv");
         try {
             if (append && Files.exists(file)) {
+                try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+                    trainAccuracyColumn = lines.findFirst().map(h -> h.contains(",train_accuracy,")).orElse(true);
+                }
                 csv = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
             } else {
                 csv = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
@@ -73,8 +79,13 @@ public final class MetricsRecorder implements LifecycleListener, Closeable {
     @Override
     public void onEvent(LifecycleEvent event) {
         if (event instanceof EpochEndedEvent e) {
-            write(String.format(Locale.ROOT, "%s,%s,%d,%.6f,%.6f,%.4f,%.6f,%.6g,%.3f", e.stage(), e.network(), e.epoch(),
-                    e.trainLoss(), e.accuracy(), e.errorRate(), e.evalLoss(), e.learningRate(), e.seconds()));
+            // seconds stay last (the one column that differs between identical runs)
+            String row = String.format(Locale.ROOT, "%s,%s,%d,%.6f,%.6f,%.4f,%.6f,%.6g,", e.stage(), e.network(),
+                    e.epoch(), e.trainLoss(), e.accuracy(), e.errorRate(), e.evalLoss(), e.learningRate());
+            if (trainAccuracyColumn) {
+                row += (e.trainAccuracy() == null ? "" : String.format(Locale.ROOT, "%.6f", e.trainAccuracy())) + ",";
+            }
+            write(row + String.format(Locale.ROOT, "%.3f", e.seconds()));
         } else if (event instanceof RunFinishedEvent e) {
             writeSummary(e);
         }

@@ -203,6 +203,13 @@ public final class RunReport {
             Charts.line(loss, network + " eval", x, eval).setLineColor(InteractiveChart.awtColour(colour));
             String hex = InteractiveChart.colour(colour);
             accuracySeries.add(new InteractiveChart.Series(network, x, acc, hex, InteractiveChart.Style.LINE));
+            if (list.stream().allMatch(e -> e.trainAccuracy() != null)) {
+                List<Double> trainAcc = list.stream().map(EpochEndedEvent::trainAccuracy).toList();
+                Charts.line(accuracy, network + " training images", x, trainAcc)
+                        .setLineColor(InteractiveChart.awtColour(colour));
+                accuracySeries.add(new InteractiveChart.Series(network + " training images", x, trainAcc, hex,
+                        InteractiveChart.Style.DASHED));
+            }
             lossSeries.add(new InteractiveChart.Series(network + " train", x, train, hex, InteractiveChart.Style.LINE));
             lossSeries.add(new InteractiveChart.Series(network + " eval", x, eval, hex, InteractiveChart.Style.DASHED));
         });
@@ -228,7 +235,8 @@ public final class RunReport {
                         InteractiveChart.colour(colour), InteractiveChart.Style.MARKERS));
             }
         });
-        b.append(InteractiveChart.html(stage.name() + ": evaluation accuracy", "epoch", "accuracy", accuracySeries,
+        b.append(InteractiveChart.html(stage.name() + ": accuracy (dashed: on training images)", "epoch", "accuracy",
+                        accuracySeries,
                         Charts.img(accuracy, stage.name() + " evaluation accuracy per epoch")))
                 .append(InteractiveChart.html(stage.name() + ": loss (dashed: evaluation)", "epoch", "cross-entropy",
                         lossSeries, Charts.img(loss, stage.name() + " training and evaluation loss per epoch")));

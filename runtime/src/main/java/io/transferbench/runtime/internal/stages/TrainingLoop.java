@@ -169,16 +169,20 @@ final class TrainingLoop {
         return last;
     }
 
-    /** One epoch of one network: EpochStarted, training, evaluation, EpochEnded. */
+    /** Training images whose accuracy is measured after every epoch: enough to see over-fitting, cheap to run. */
+    static final int TRAIN_ACCURACY_IMAGES = 1000;
+
+    /** One epoch of one network: EpochStarted, training, evaluation (and training accuracy), EpochEnded. */
     static Evaluation epoch(StageContext context, String network, Model net, Batches train, Batches eval,
                             TrainingSettings settings, int epoch, long seed) {
         context.publish(new EpochStartedEvent(context.stageName(), network, epoch, settings.epochs()));
         long begin = System.nanoTime();
         double loss = Trainer.trainEpoch(net, train, settings.batchSize(), seed + epoch);
         Evaluation result = Trainer.evaluate(net, eval);
+        double trainAccuracy = Trainer.evaluate(net, train.firstImages(TRAIN_ACCURACY_IMAGES)).accuracy();
         context.publish(new EpochEndedEvent(context.stageName(), network, epoch, settings.epochs(), loss,
                 result.accuracy(), result.errorRate(), result.loss(), (System.nanoTime() - begin) / 1e9,
-                settings.learningRateAt(epoch - 1)));
+                settings.learningRateAt(epoch - 1), trainAccuracy));
         return result;
     }
 

@@ -35,4 +35,16 @@ class OlderEventsTest {
         assertEquals(0, step.retrainBatches());
         assertEquals(0.5, step.accuracy());
     }
+
+    @Test
+    void epochsFromBeforeTrainingAccuracyReadWithoutOne() throws Exception {
+        Path file = Files.write(dir.resolve(EventLog.FILE), List.of(
+                "{\"time\":\"2026-11-24T00:00:00Z\",\"type\":\"EpochEnded\",\"stage\":\"s\",\"network\":\"n\","
+                        + "\"epoch\":1,\"totalEpochs\":2,\"trainLoss\":0.5,\"accuracy\":0.8,\"errorRate\":20,"
+                        + "\"evalLoss\":0.6,\"seconds\":1,\"learningRate\":0.01}"));
+        io.transferbench.api.event.EpochEndedEvent e = (io.transferbench.api.event.EpochEndedEvent)
+                EventLog.events(file).get(0);
+        assertEquals(null, e.trainAccuracy(), "not measured, not 0");
+        assertEquals(0.8, e.accuracy());
+    }
 }

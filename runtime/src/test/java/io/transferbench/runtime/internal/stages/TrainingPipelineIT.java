@@ -89,6 +89,12 @@ class TrainingPipelineIT {
 
         List<String> metrics = metricsWithoutTime(run);
         assertEquals(4, metrics.size(), "header + 2 pretrain epochs + 1 finetune epoch: " + metrics);
+        assertTrue(metrics.get(0).endsWith(",train_accuracy"), metrics.get(0));
+        for (io.transferbench.api.event.EpochEndedEvent e : io.transferbench.runtime.internal.events.EventLog.of(
+                io.transferbench.runtime.internal.events.EventLog.events(run.resolve("events.jsonl")),
+                io.transferbench.api.event.EpochEndedEvent.class).toList()) {
+            assertTrue(e.trainAccuracy() != null && e.trainAccuracy() > 0.2 && e.trainAccuracy() <= 1, e.toString());
+        }
         JsonNode summary = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
         assertTrue(summary.path("succeeded").asBoolean());
         double base = summary.path("networks").path("base").path("accuracy").asDouble();
