@@ -73,10 +73,11 @@ public final class Charts {
         return s;
     }
 
-    public static void steps(XYChart chart, String name, List<Double> x, List<Double> y) {
+    public static XYSeries steps(XYChart chart, String name, List<Double> x, List<Double> y) {
         XYSeries s = chart.addSeries(name, x, y);
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
         s.setMarker(SeriesMarkers.NONE);
+        return s;
     }
 
     /** The chart as an {@code <img>} with a PNG data URI and a text alternative. */

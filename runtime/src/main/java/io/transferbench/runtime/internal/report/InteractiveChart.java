@@ -34,7 +34,9 @@ public final class InteractiveChart {
         /** Large filled markers, no line: events on a curve (transfer points). */
         MARKERS,
         /** Small markers, no line: one trial among several. */
-        DOTS
+        DOTS,
+        /** A step line: a value that holds until it changes (e and P of a schedule). */
+        STEPS
     }
 
     /** One series in a network's (or configuration's) colour. */
@@ -71,9 +73,12 @@ public final class InteractiveChart {
                 var c = JSON.parse(el.getAttribute('data-chart'));
                 var series = [{label: c.xTitle}];
                 c.series.forEach(function (s) {
-                  var line = s.style === 'LINE' || s.style === 'DASHED';
+                  var line = s.style === 'LINE' || s.style === 'DASHED' || s.style === 'STEPS';
+                  var k = series.length - 1;
                   series.push({label: s.label, stroke: line ? s.colour : 'transparent', width: line ? 2 : 0,
-                    dash: s.style === 'DASHED' ? [6, 4] : undefined, spanGaps: true,
+                    // steps of several networks often coincide: offset dashes keep each visible
+                    dash: s.style === 'DASHED' ? [6, 4] : s.style === 'STEPS' && k > 0 ? [10 - 2 * (k % 4), 4] : undefined,
+                    paths: s.style === 'STEPS' ? uPlot.paths.stepped({align: 1}) : undefined, spanGaps: true,
                     points: {show: s.style !== 'DASHED', size: s.style === 'MARKERS' ? 11 : 5, stroke: s.colour,
                              fill: s.style === 'MARKERS' ? s.colour : '#fff'}});
                 });

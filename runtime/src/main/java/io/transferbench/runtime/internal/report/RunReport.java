@@ -48,7 +48,12 @@ public final class RunReport {
     }
 
     /** One stage's events in order. */
-    public record StageEvents(String name, String type, List<StageEvent> events) {
+    public record StageEvents(String name, String type, List<StageEvent> events, Map<String, Integer> colours) {
+
+        /** The network's colour index on this page (the same in every stage's charts). */
+        public int colour(String network) {
+            return colours.getOrDefault(network, 0);
+        }
 
         /** The stage's events of one type, in order. */
         public <E extends StageEvent> List<E> of(Class<E> type) {
@@ -81,6 +86,8 @@ public final class RunReport {
     /** The page for the run folder, from its files, without writing anything. */
     public static String html(Path folder, Map<String, Section> sections) throws IOException {
         Map<String, StageEvents> stages = new LinkedHashMap<>();
+        // one colour per network across every chart of the page, in order of first appearance
+        Map<String, Integer> colours = new LinkedHashMap<>();
         RunStartedEvent runStarted = null;
         RunFinishedEvent runFinished = null;
         for (LifecycleEvent e : EventLog.events(folder.resolve(EventLog.FILE))) {
@@ -90,7 +97,8 @@ public final class RunReport {
                 runFinished = finished;
             } else if (e instanceof StageEvent se) {
                 String type = se instanceof StageStartedEvent s ? s.stageType() : "";
-                stages.computeIfAbsent(se.stage(), n -> new StageEvents(n, type, new ArrayList<>())).events().add(se);
+                stages.computeIfAbsent(se.stage(), n -> new StageEvents(n, type, new ArrayList<>(), colours)).events()
+                        .add(se);
             }
         }
 
@@ -111,8 +119,6 @@ public final class RunReport {
         }
         b.append("</p>\n");
         summary(b, stages);
-        // one colour per network across every chart of the page, in order of first appearance
-        Map<String, Integer> colours = new LinkedHashMap<>();
         stages.values().forEach(st -> st.of(EpochEndedEvent.class).forEach(e -> colours.putIfAbsent(e.network(),
                 colours.size())));
         for (StageEvents stage : stages.values()) {
@@ -121,7 +127,7 @@ public final class RunReport {
             failure(b, stage);
             stage.of(WarningIssuedEvent.class).forEach(w -> b.append("<p><b>Warning:</b> ").append(Html.escape(w.message()))
                     .append("</p>\n"));
-            curves(b, stage, colours);
+            curves(b, stage);
             Section own = sections.get(stage.type());
             if (own != null) {
                 own.render(stage, b);
@@ -178,7 +184,7 @@ public final class RunReport {
     }
 
     /** Evaluation accuracy and losses per network, transfer points marked. */
-    private static void curves(StringBuilder b, StageEvents stage, Map<String, Integer> colours) {
+    private static void curves(StringBuilder b, StageEvents stage) {
         Map<String, List<EpochEndedEvent>> epochs = new LinkedHashMap<>();
         stage.of(EpochEndedEvent.class).forEach(e -> epochs.computeIfAbsent(e.network(), k -> new ArrayList<>()).add(e));
         if (epochs.isEmpty()) {
@@ -193,7 +199,7 @@ public final class RunReport {
         List<InteractiveChart.Series> accuracySeries = new ArrayList<>();
         List<InteractiveChart.Series> lossSeries = new ArrayList<>();
         epochs.forEach((network, list) -> {
-            int colour = colours.getOrDefault(network, 0);
+            int colour = stage.colour(network);
             List<Double> x = list.stream().map(e -> (double) e.epoch()).toList();
             List<Double> acc = list.stream().map(EpochEndedEvent::accuracy).toList();
             List<Double> train = list.stream().map(EpochEndedEvent::trainLoss).toList();
@@ -228,14 +234,16 @@ public final class RunReport {
                 }
             }
             if (!x.isEmpty()) {
-                int colour = colours.getOrDefault(network, 0);
+                int colour = stage.colour(network);
                 Charts.points(accuracy, network + " transfer points", x, y)
                         .setMarkerColor(InteractiveChart.awtColour(colour));
                 accuracySeries.add(new InteractiveChart.Series(network + " transfer points", x, y,
                         InteractiveChart.colour(colour), InteractiveChart.Style.MARKERS));
             }
         });
-        b.append(InteractiveChart.html(stage.name() + ": accuracy (dashed: on training images)", "epoch", "accuracy",
+        boolean trainAccuracy = stage.of(EpochEndedEvent.class).stream().anyMatch(e -> e.trainAccuracy() != null);
+        b.append(InteractiveChart.html(stage.name() + (trainAccuracy ? ": accuracy (dashed: on training images)"
+                        : ": evaluation accuracy"), "epoch", "accuracy",
                         accuracySeries,
                         Charts.img(accuracy, stage.name() + " evaluation accuracy per epoch")))
                 .append(InteractiveChart.html(stage.name() + ": loss (dashed: evaluation)", "epoch", "cross-entropy",
@@ -271,7 +279,8 @@ public final class RunReport {
         }
         CategoryChart chart = Charts.bars(stage.name() + ": filters received per layer", "conv layer", "filters");
         byReceiver.forEach((receiver, counts) -> chart.addSeries(receiver, layers,
-                layers.stream().map(l -> (Number) counts.getOrDefault(l, 0)).toList()));
+                layers.stream().map(l -> (Number) counts.getOrDefault(l, 0)).toList())
+                .setFillColor(InteractiveChart.awtColour(stage.colour(receiver))));
         b.append(Charts.img(chart, stage.name() + " filters received per conv layer"));
     }
 

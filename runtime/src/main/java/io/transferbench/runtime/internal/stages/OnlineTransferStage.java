@@ -389,6 +389,7 @@ public final class OnlineTransferStage implements StageType<OnlineTransferStage.
         for (ScheduleParameter p : ScheduleParameter.values()) {
             String title = p == ScheduleParameter.FREQUENCY ? "e (epochs between transfers)" : "P (% of filters)";
             XYChart chart = Charts.xy(stage.name() + ": " + title, "epoch", p == ScheduleParameter.FREQUENCY ? "e" : "P %");
+            List<io.transferbench.runtime.internal.report.InteractiveChart.Series> series = new ArrayList<>();
             for (ScheduleInitializedEvent start : initial) {
                 List<Double> x = new ArrayList<>(List.of(0.0));
                 List<Double> y = new ArrayList<>(List.of(p == ScheduleParameter.FREQUENCY ? start.frequency() : start.ratio()));
@@ -399,9 +400,16 @@ public final class OnlineTransferStage implements StageType<OnlineTransferStage.
                         });
                 x.add((double) lastEpoch);
                 y.add(y.get(y.size() - 1));
-                Charts.steps(chart, start.network(), x, y);
+                int colour = stage.colour(start.network());
+                Charts.steps(chart, start.network(), x, y)
+                        .setLineColor(io.transferbench.runtime.internal.report.InteractiveChart.awtColour(colour));
+                series.add(new io.transferbench.runtime.internal.report.InteractiveChart.Series(start.network(), x, y,
+                        io.transferbench.runtime.internal.report.InteractiveChart.colour(colour),
+                        io.transferbench.runtime.internal.report.InteractiveChart.Style.STEPS));
             }
-            b.append(Charts.img(chart, stage.name() + " " + title + " over the epochs"));
+            b.append(io.transferbench.runtime.internal.report.InteractiveChart.html(stage.name() + ": " + title, "epoch",
+                    p == ScheduleParameter.FREQUENCY ? "e" : "P %", series,
+                    Charts.img(chart, stage.name() + " " + title + " over the epochs")));
         }
     }
 

@@ -124,7 +124,7 @@ class RunReportTest {
             parsed.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(charts.group(1)
                     .replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")));
         }
-        assertEquals(2, parsed.size(), "accuracy and loss of the transfer stage (the prune stage has one epoch)");
+        assertEquals(4, parsed.size(), "accuracy, loss, e and P of the transfer stage (the prune stage has one epoch)");
         var accuracy = parsed.get(0);
         assertEquals("epoch", accuracy.path("xTitle").asText());
         assertEquals(accuracy.path("data").size(), accuracy.path("series").size() + 1, "x, then one column per series");
