@@ -80,6 +80,31 @@ public final class Charts {
         return s;
     }
 
+    /**
+     * The chart as an interactive one ({@link InteractiveChart}) with the same series, colours and styles, and its
+     * PNG for readers without scripts: what every XY chart of a page should use.
+     */
+    public static String explorable(XYChart chart, String alt) {
+        String png = img(chart, alt); // rendering first: XChart gives unstyled series their colours while painting
+        List<InteractiveChart.Series> series = new java.util.ArrayList<>();
+        int index = 0;
+        for (XYSeries s : chart.getSeriesMap().values()) {
+            List<Double> x = java.util.Arrays.stream(s.getXData()).boxed().toList();
+            List<Double> y = java.util.Arrays.stream(s.getYData()).boxed().toList();
+            Color c = s.getLineColor() != null ? s.getLineColor() : s.getMarkerColor();
+            String hex = c == null ? InteractiveChart.colour(index)
+                    : String.format(java.util.Locale.ROOT, "#%02x%02x%02x", c.getRed(), c.getGreen(), c.getBlue());
+            InteractiveChart.Style style = switch (s.getXYSeriesRenderStyle()) {
+                case Scatter -> InteractiveChart.Style.MARKERS;
+                case Step -> InteractiveChart.Style.STEPS;
+                default -> InteractiveChart.Style.LINE;
+            };
+            series.add(new InteractiveChart.Series(s.getName(), x, y, hex, style));
+            index++;
+        }
+        return InteractiveChart.html(chart.getTitle(), chart.getXAxisTitle(), chart.getYAxisTitle(), series, png);
+    }
+
     /** The chart as an {@code <img>} with a PNG data URI and a text alternative. */
     public static String img(Chart<?, ?> chart, String alt) {
         try {

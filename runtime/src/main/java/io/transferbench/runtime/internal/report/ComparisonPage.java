@@ -190,7 +190,7 @@ public final class ComparisonPage {
                 Charts.points(chart, d.configuration(), d.points().stream().map(x -> x[0]).toList(),
                         d.points().stream().map(x -> x[1]).toList());
             }
-            b.append(Charts.img(chart, "GradientSimilarity against BackwardKnowledgeTransfer, one point per pair and trial"));
+            b.append(Charts.explorable(chart, "GradientSimilarity against BackwardKnowledgeTransfer, one point per pair and trial"));
             p.correlation().ifPresent(c -> b.append("<p>").append(Html.escape(c.text())).append(" (every pair and trial)."
                     + "</p>\n"));
         }

@@ -251,8 +251,9 @@ public final class RunReport {
         if (stage.of(EpochEndedEvent.class).stream().map(EpochEndedEvent::learningRate).distinct().count() > 1) {
             XYChart rate = Charts.xy(stage.name() + ": learning rate", "epoch", "learning rate");
             epochs.forEach((network, list) -> Charts.line(rate, network, list.stream().map(e -> (double) e.epoch()).toList(),
-                    list.stream().map(EpochEndedEvent::learningRate).toList()));
-            b.append(Charts.img(rate, stage.name() + " learning rate per epoch"));
+                    list.stream().map(EpochEndedEvent::learningRate).toList())
+                    .setLineColor(InteractiveChart.awtColour(stage.colour(network))));
+            b.append(Charts.explorable(rate, stage.name() + " learning rate per epoch"));
         }
         if (!transferEpochs.isEmpty()) {
             b.append("<p>Transfer points (receiving network: epochs): ");

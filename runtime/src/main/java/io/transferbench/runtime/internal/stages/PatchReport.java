@@ -31,9 +31,9 @@ final class PatchReport {
         }
         Set<String> tasks = new LinkedHashSet<>();
         validation.get(0).tasks().forEach(t -> tasks.add(t.task() + " (" + t.role() + ")"));
-        b.append(Charts.img(chart(stage.name() + ": validation loss against a", "mean cross-entropy", validation,
+        b.append(Charts.explorable(chart(stage.name() + ": validation loss against a", "mean cross-entropy", validation,
                 choices, TaskScore::loss), stage.name() + " validation loss against the coefficient"));
-        b.append(Charts.img(chart(stage.name() + ": validation accuracy against a", "accuracy", validation, choices,
+        b.append(Charts.explorable(chart(stage.name() + ": validation accuracy against a", "accuracy", validation, choices,
                 TaskScore::accuracy), stage.name() + " validation accuracy against the coefficient"));
         XYChart objective = Charts.xy(stage.name() + ": objective against a", "a", "objective (lower is better)");
         objective.getStyler().setXAxisMin(0.0).setXAxisMax(1.0);
@@ -42,7 +42,7 @@ final class PatchReport {
         for (CoefficientChosenEvent c : choices) {
             Charts.points(objective, c.searchId() + " (" + c.search() + ")", List.of(c.coefficient()), List.of(c.objective()));
         }
-        b.append(Charts.img(objective, stage.name() + " objective against the coefficient"));
+        b.append(Charts.explorable(objective, stage.name() + " objective against the coefficient"));
 
         b.append("<h3>Coefficient searches (validation split)</h3>\n<table><tr><th>search</th><th>a</th>"
                 + "<th>objective</th><th>evaluations</th><th>how</th></tr>\n");

@@ -339,7 +339,7 @@ public final class PruneStage implements StageType<PruneStage.Settings> {
                             of.stream().map(CompressionStepCompletedEvent::accuracy).toList());
                 }
             }
-            b.append(Charts.img(chart, stage.name() + " accuracy against compression rate"));
+            b.append(Charts.explorable(chart, stage.name() + " accuracy against compression rate"));
         }
         if (!removals.isEmpty()) {
             Map<String, Integer> before = new LinkedHashMap<>();

@@ -32,7 +32,7 @@ final class SelectionReport {
         for (TaskEmbeddedEvent t : tasks) {
             Charts.points(norms, t.task(), List.of(1 - t.headAccuracy()), List.of(t.norm()));
         }
-        b.append(Charts.img(norms, stage.name() + " embedding norm against the task's error"));
+        b.append(Charts.explorable(norms, stage.name() + " embedding norm against the task's error"));
         if (tasks.size() >= 3) {
             double[] error = tasks.stream().mapToDouble(t -> 1 - t.headAccuracy()).toArray();
             double[] norm = tasks.stream().mapToDouble(TaskEmbeddedEvent::norm).toArray();

@@ -49,8 +49,8 @@ class InteractiveReportChromiumTest {
         while (rendered.find()) {
             charts++;
         }
-        assertEquals(4, charts, "every interactive chart drawn (accuracy, loss, e, P): " + excerpt(dom));
-        assertTrue(Pattern.compile("<canvas").matcher(dom).results().count() >= 4, "a canvas per chart");
+        assertEquals(6, charts, "every interactive chart drawn: " + excerpt(dom));
+        assertTrue(Pattern.compile("<canvas").matcher(dom).results().count() >= 6, "a canvas per chart");
         assertTrue(dom.contains("class=\"u-legend") && dom.contains("transfer points"),
                 "legends list the series, transfer points included");
     }

@@ -65,7 +65,7 @@ class LocalUiTest {
             String table = InteractiveReportChromiumTest.dom(browser, ui.address(), dir);
             assertTrue(table.contains("<tr class=\"run\">"), InteractiveReportChromiumTest.excerpt(table));
             String page = InteractiveReportChromiumTest.dom(browser, ui.address() + "run/20261124-010000-demo", dir);
-            assertEquals(4, page.split("data-rendered=\"true\"", -1).length - 1, "every chart drawn in the browser");
+            assertEquals(6, page.split("data-rendered=\"true\"", -1).length - 1, "every chart drawn in the browser");
         }
     }
 }
