@@ -77,6 +77,7 @@ class Task2VecIT {
                 "    batch-size: 32",
                 ""));
         Path run = CommandLineRun.run(descriptor, output);
+        assertTrue(Files.isRegularFile(run.resolve("embeddings/embed.json")), "the embeddings file is written");
         List<LifecycleEvent> events = EventLog.events(run.resolve(EventLog.FILE));
 
         List<TaskEmbeddedEvent> variational = EventLog.of(events, TaskEmbeddedEvent.class)
