@@ -102,7 +102,7 @@ final class SelectionReport {
                     num(r.genericAccuracy()), num(r.randomAccuracy()), num(r.kendallTau())));
         }
         b.append("</table>\n");
-        Map<String, double[]> perSelector = new LinkedHashMap<>(); // error sum, oracle error sum, tau sum, count
+        Map<String, double[]> perSelector = new LinkedHashMap<>(); // sums of error, oracle, generic and random error, tau; count
         for (SelectionMeasuredEvent r : results) {
             double[] s = perSelector.computeIfAbsent(r.selectorId(), k -> new double[6]);
             s[0] += 1 - r.chosenAccuracy();
