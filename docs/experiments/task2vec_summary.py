@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Summarises Task2Vec runs (docs/experiments/task2vec.md) from their events.jsonl files.
 
-Usage: task2vec_summary.py RUN_DIR... > task2vec-comparison/summary.txt
+Usage: task2vec_summary.py [--stage NAME] RUN_DIR... > task2vec-comparison/summary.txt
+(--stage: the embed-tasks stage to read, default "embed")
 
 Per trial and pooled: Spearman's rank correlation of the embedding norm with the probe's test error
 (the paper: the norm grows with difficulty); whether the distance matrix groups the task families
@@ -33,11 +34,13 @@ def family(task):
     return "hard-pair"
 
 
-def read(run):
+def read(run, stage):
     embedded, matrix = [], None
     with open(f"{run}/events.jsonl") as f:
         for line in f:
             e = json.loads(line)
+            if e.get("stage") != stage:
+                continue
             if e["type"] == "TaskEmbedded":
                 embedded.append(e)
             elif e["type"] == "TaskDistances":
@@ -54,11 +57,11 @@ def agreement(d, fam, k):
     return hits / (n * k)
 
 
-def main(runs):
+def main(runs, stage):
     pooled_norm, pooled_error = [], []
     rng = random.Random(1)
     for run in runs:
-        embedded, m = read(run)
+        embedded, m = read(run, stage)
         norms = [e["norm"] for e in embedded]
         errors = [1 - e["headAccuracy"] for e in embedded]
         pooled_norm += norms
@@ -105,4 +108,8 @@ def main(runs):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    args = sys.argv[1:]
+    stage = "embed"
+    if args[:1] == ["--stage"]:
+        stage, args = args[1], args[2:]
+    main(args, stage)
