@@ -54,7 +54,8 @@ public final class FisherEmbedding {
         }
     }
 
-    private record Target(int layer, String name, boolean batchNorm, int channels) {
+    /** A parameter layer the embedding covers: its index in the network, name, kind and filters. */
+    record Target(int layer, String name, boolean batchNorm, int channels) {
     }
 
     private FisherEmbedding() {
@@ -110,7 +111,8 @@ public final class FisherEmbedding {
         return new Embedding(names, filters, values);
     }
 
-    private static List<Target> targets(MultiLayerNetwork net, int skipConv) {
+    /** The conv layers (and their batch norms) after the first {@code skipConv} conv layers, in forward order. */
+    static List<Target> targets(MultiLayerNetwork net, int skipConv) {
         List<Target> out = new ArrayList<>();
         int convSeen = 0;
         for (int i = 0; i < net.getnLayers(); i++) {

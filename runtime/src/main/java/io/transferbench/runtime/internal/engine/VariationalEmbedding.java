@@ -1,6 +1,5 @@
 package io.transferbench.runtime.internal.engine;
 
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -8,7 +7,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -38,21 +36,14 @@ public final class VariationalEmbedding {
      */
     public static FisherEmbedding.Embedding estimate(MultiLayerNetwork net, Batches train, Settings s, int skipConv,
                                                      long seed) {
-        List<Integer> layers = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        List<Integer> filters = new ArrayList<>();
-        int convSeen = 0;
-        for (int i = 0; i < net.getnLayers(); i++) {
-            var conf = net.getLayer(i).conf().getLayer();
-            if (conf.getClass() == ConvolutionLayer.class && ++convSeen > skipConv) {
-                layers.add(i);
-                names.add(conf.getLayerName() != null ? conf.getLayerName() : "layer" + i);
-                filters.add((int) ((ConvolutionLayer) conf).getNOut());
-            }
-        }
-        if (layers.isEmpty()) {
+        List<FisherEmbedding.Target> convs = FisherEmbedding.targets(net, skipConv).stream()
+                .filter(t -> !t.batchNorm()).toList(); // the noise perturbs conv weights only
+        if (convs.isEmpty()) {
             throw new IllegalArgumentException("the probe has no conv layer left after skipping " + skipConv);
         }
+        List<Integer> layers = convs.stream().map(FisherEmbedding.Target::layer).toList();
+        List<String> names = convs.stream().map(FisherEmbedding.Target::name).toList();
+        List<Integer> filters = convs.stream().map(FisherEmbedding.Target::channels).toList();
         double n = train.size();
         double[][] logVar = new double[layers.size()][];
         double[][] m = new double[layers.size()][];
