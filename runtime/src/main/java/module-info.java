@@ -28,6 +28,7 @@ module io.transferbench.runtime {
     requires java.desktop;
     // transferbench ui: the JDK's HTTP server on the loopback interface
     requires jdk.httpserver;
+    requires java.management;
 
     uses io.transferbench.api.importance.ImportanceMetricFactory;
     uses io.transferbench.api.schedule.AdjustmentRuleFactory;

@@ -68,10 +68,26 @@ final class CompareCommand implements Callable<Integer> {
                 return TransferbenchCommand.BAD_INPUT;
             }
         }
-        Comparison comparison = Comparison.of(runs);
-        root.out().print(comparison.markdown());
         Path target = output != null ? output
                 : RunRecord.isRunFolder(paths.get(0)) ? paths.get(0).toAbsolutePath().getParent() : paths.get(0);
+        return write(root, runs, target, true);
+    }
+
+    /** Compares run folders into {@code target}; {@code print} shows the Markdown table too. */
+    static int writeComparison(TransferbenchCommand root, List<Path> folders, Path target, boolean print)
+            throws IOException {
+        List<RunRecord> runs = new ArrayList<>();
+        for (Path f : folders) {
+            runs.add(RunRecord.read(f));
+        }
+        return write(root, runs, target, print);
+    }
+
+    private static int write(TransferbenchCommand root, List<RunRecord> runs, Path target, boolean print) {
+        Comparison comparison = Comparison.of(runs);
+        if (print) {
+            root.out().print(comparison.markdown());
+        }
         try {
             Files.createDirectories(target);
             write(target.resolve("comparison.md"), "# Comparison of " + runs.size() + " run(s)\n\n" + comparison.markdown());
@@ -92,10 +108,13 @@ final class CompareCommand implements Callable<Integer> {
             root.err().println("error: cannot write the comparison to " + target + ": " + e.getMessage());
             return TransferbenchCommand.FAILED;
         }
+        if (!print) {
+            return TransferbenchCommand.OK;
+        }
         root.out().println();
         root.out().println("wrote " + target.resolve("comparison.md") + ", comparison.html, comparison.csv"
                 + (comparison.compressionRows().isEmpty() ? "" : " and comparison-compression.csv")
- + (comparison.patching().isEmpty() ? "" : " and comparison-patch*.csv")
+                + (comparison.patching().isEmpty() ? "" : " and comparison-patch*.csv")
                 + (comparison.selection().isEmpty() ? "" : " and comparison-selection.csv") + " (" + runs.size()
                 + " runs)");
         return TransferbenchCommand.OK;

@@ -21,17 +21,40 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code transferbench resume RUN_DIR}: continues an interrupted run from its last checkpoint. */
-@Command(name = "resume", mixinStandardHelpOptions = true, description = "Continue an interrupted run in its folder from its last checkpoint.")
+@Command(name = "resume", mixinStandardHelpOptions = true, description = "Continue an interrupted run in its folder from "
+        + "its last checkpoint; or a sweep (its folder): every trial that did not finish, each from its own checkpoint.")
 final class ResumeCommand implements Callable<Integer> {
 
     @ParentCommand
     TransferbenchCommand root;
 
-    @Parameters(paramLabel = "RUN_DIR", description = "The run folder (runs/<timestamp>-<name>).")
+    @Parameters(paramLabel = "RUN_DIR", description = "The run folder (runs/<timestamp>-<name>), or a sweep folder.")
     Path runFolder;
+
+    @picocli.CommandLine.Mixin
+    ExecutorOptions executorOptions = new ExecutorOptions();
+
+    private int resumeSweep() {
+        if (executorOptions.problem() != null) {
+            root.err().println("error: " + executorOptions.problem());
+            return TransferbenchCommand.BAD_INPUT;
+        }
+        io.transferbench.runtime.internal.sweep.SweepFolder sweep;
+        try {
+            sweep = io.transferbench.runtime.internal.sweep.SweepFolder.read(runFolder);
+        } catch (IOException e) {
+            root.err().println("error: cannot resume the sweep " + runFolder + ": " + e.getMessage());
+            return TransferbenchCommand.BAD_INPUT;
+        }
+        return RunCommand.runSweep(root, sweep, sweep.executor().with(executorOptions.executor, executorOptions.parallel,
+                executorOptions.master));
+    }
 
     @Override
     public Integer call() {
+        if (io.transferbench.runtime.internal.sweep.SweepFolder.isSweepFolder(runFolder)) {
+            return resumeSweep();
+        }
         Path descriptorFile = runFolder.resolve(PipelineRunner.DESCRIPTOR);
         if (!Files.isRegularFile(descriptorFile)) {
             root.err().println("error: " + runFolder + " is not a run folder: expected " + descriptorFile

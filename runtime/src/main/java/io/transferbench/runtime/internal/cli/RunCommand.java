@@ -14,6 +14,13 @@ import io.transferbench.runtime.internal.data.TaskData;
 import io.transferbench.runtime.internal.pipeline.RunOutcome;
 import io.transferbench.runtime.internal.pipeline.TaskLoader;
 
+import io.transferbench.runtime.internal.sweep.ExecutorSettings;
+import io.transferbench.runtime.internal.sweep.SparkExecutor;
+import io.transferbench.runtime.internal.sweep.SweepException;
+import io.transferbench.runtime.internal.sweep.SweepFolder;
+import io.transferbench.runtime.internal.sweep.SweepRunner;
+import io.transferbench.runtime.internal.sweep.TrialProcess;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,6 +45,9 @@ final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Option(names = "--multirun", description = "Overrides with several comma-separated values "
             + "(stages[1].frequency.rule=none,rule-1) sweep: one configuration per combination, as a 'sweep' grid does.")
     boolean multirun;
+
+    @picocli.CommandLine.Mixin
+    ExecutorOptions executorOptions = new ExecutorOptions();
 
     @Override
     public Integer call() {
@@ -71,6 +81,10 @@ final class RunCommand implements Callable<Integer> {
             root.err().println("error: " + e.getMessage());
             return TransferbenchCommand.BAD_INPUT;
         }
+        int trials = d.configurations().stream().mapToInt(PipelineDescriptor::trials).sum();
+        if (trials > 1 || executorOptions.executor != null) {
+            return sweep(d, runner);
+        }
         try {
             int failed = 0;
             for (Map.Entry<PipelineDescriptor, Map<String, TaskData>> c : tasks.entrySet()) {
@@ -88,6 +102,76 @@ final class RunCommand implements Callable<Integer> {
             root.err().println("error: cannot write the run folder: " + e.getMessage());
             return TransferbenchCommand.FAILED;
         }
+    }
+
+    /** Several trials: a sweep folder with every trial prepared, then run by the executor. */
+    private int sweep(PipelineDescriptor d, PipelineRunner runner) {
+        if (executorOptions.problem() != null) {
+            root.err().println("error: " + executorOptions.problem());
+            return TransferbenchCommand.BAD_INPUT;
+        }
+        ExecutorSettings settings = ExecutorSettings.of(d, executorOptions.executor, executorOptions.parallel,
+                executorOptions.master);
+        SweepFolder sweep;
+        try {
+            if (settings.type().equals(ExecutorSettings.SPARK)) {
+                SparkExecutor.sparkLibrary(root.home()); // refuse before any folder is made
+            }
+            sweep = SweepFolder.create(d, runner, settings);
+        } catch (IOException e) {
+            root.err().println("error: " + e.getMessage());
+            return e instanceof SweepException ? TransferbenchCommand.BAD_INPUT : TransferbenchCommand.FAILED;
+        }
+        return runSweep(root, sweep, settings);
+    }
+
+    /** Runs a sweep's unfinished trials, then prints each trial's result and writes the comparison. */
+    static int runSweep(TransferbenchCommand root, SweepFolder sweep, ExecutorSettings settings) {
+        Map<String, SweepFolder.TrialResult> results;
+        try {
+            results = SweepRunner.run(sweep, settings, root.pluginsDir(), root.home(), root.out());
+        } catch (SweepException e) {
+            root.err().println("error: " + e.getMessage());
+            return TransferbenchCommand.BAD_INPUT;
+        } catch (IOException e) {
+            root.err().println("error: the sweep in " + sweep.folder() + " stopped: " + e.getMessage());
+            return TransferbenchCommand.FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            root.err().println("interrupted: resume with 'transferbench resume " + sweep.folder() + "'");
+            return TransferbenchCommand.FAILED;
+        }
+        int unfinished = 0;
+        try {
+            for (SweepFolder.Trial t : sweep.trials()) {
+                SweepFolder.TrialResult r = sweep.result(t);
+                if (!r.status().equals("finished")) {
+                    unfinished++;
+                    root.out().println(r.status().toUpperCase(java.util.Locale.ROOT) + ": " + sweep.runFolder(t) + " (see "
+                            + sweep.runFolder(t).resolve(TrialProcess.LOG) + ")");
+                    TrialProcess.lastError(sweep.runFolder(t)).ifPresent(line -> root.out().println("  " + line));
+                } else if (results.containsKey(t.folder())) {
+                    root.out().println("finished: " + sweep.runFolder(t));
+                    printSummary(root, sweep.runFolder(t));
+                }
+            }
+            List<Path> finished = new java.util.ArrayList<>();
+            for (SweepFolder.Trial t : sweep.trials()) {
+                if (PipelineRunner.finished(sweep.runFolder(t))) {
+                    finished.add(sweep.runFolder(t));
+                }
+            }
+            if (!finished.isEmpty()) {
+                CompareCommand.writeComparison(root, finished, sweep.folder(), false);
+            }
+        } catch (IOException e) {
+            root.err().println("error: cannot summarise the sweep in " + sweep.folder() + ": " + e.getMessage());
+            return TransferbenchCommand.FAILED;
+        }
+        root.out().println("sweep: " + sweep.folder() + " (" + SweepFolder.SUMMARY + ", comparison.html)"
+                + (unfinished == 0 ? "" : "; " + unfinished + " trial(s) did not finish: 'transferbench resume "
+                + sweep.folder() + "' runs them again"));
+        return unfinished == 0 ? TransferbenchCommand.OK : TransferbenchCommand.FAILED;
     }
 
     /** The run folder, each network's final result from its summary.json, and the failure if any. */

@@ -90,6 +90,12 @@ public final class TransferbenchCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** The distribution's folder, when started by its launcher. */
+    Path home() {
+        String home = System.getProperty("transferbench.home");
+        return home == null ? null : Path.of(home);
+    }
+
     Path pluginsDir() {
         if (pluginsDir != null) {
             return pluginsDir;

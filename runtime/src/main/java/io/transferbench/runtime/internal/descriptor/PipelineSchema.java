@@ -107,7 +107,22 @@ public final class PipelineSchema {
                         required("grid", new Schema.GridSchema("Key paths with the values each takes, e.g. "
                                 + "stages[1].frequency.rule: [none, rule-1, rule-5].")),
                         optional("trials", integer("Trials of each combination; the descriptor's 'trials' when absent.",
-                                1.0, 1000.0)))));
+                                1.0, 1000.0)))),
+                optional("executor", object("Where the trials of a sweep (several combinations or trials) run; "
+                                + "the command line's --executor, --parallel and --master win over these.", List.of(),
+                        withDefault("type", oneOf("local: a pool of JVMs on this machine, one per trial; spark: an "
+                                + "Apache Spark cluster (or Spark embedded: master local[*]), one trial per task, each "
+                                + "in a JVM of its own on the worker.", List.of("local", "spark")), "local"),
+                        optional("parallel", integer("Trials at once (local: on this machine; spark: the tasks' "
+                                + "partitions); default: available processors / threads-per-trial.", 1.0, 4096.0)),
+                        withDefault("threads-per-trial", integer("OpenBLAS, OMP and ND4J threads of each trial, fixed "
+                                + "so that results are the same wherever a trial runs (they change in the last bits "
+                                + "with the thread count).", 1.0, 256.0), 1L),
+                        withDefault("retries", integer("Times a trial whose process died (killed, crashed) is started "
+                                + "again; it resumes from its own checkpoint. A trial that failed with an error is "
+                                + "not retried.", 0.0, 100.0), 2L),
+                        withDefault("master", text("The Spark master: local[*] (embedded), spark://host:7077, "
+                                + "k8s://..., yarn."), "local[*]"))));
     }
 
     // ------------------------------------------------------------------ cross-field checks

@@ -172,6 +172,9 @@ public final class Checkpoints {
                         + "from it." + what);
             }
         }
+        if (state.eventsBytes() == 0) {
+            return; // prepared, never started (a sweep's trial): nothing to check yet
+        }
         try {
             EventLog.read(runFolder.resolve(EventLog.FILE), state.eventsBytes());
         } catch (IOException e) {

@@ -88,15 +88,43 @@ public final class PipelineRunner {
 
     private RunOutcome runTrial(PipelineDescriptor d, Map<String, TaskData> tasks) throws IOException {
         Path folder = createRunFolder(d);
+        prepare(d, folder);
+        return execute(d, stageTypes.resolve(d), folder, tasks, Checkpoints.fresh(folder, d.trial()));
+    }
+
+    /**
+     * Makes {@code folder} (new, or empty) a run folder that has not started: the resolved descriptor, the
+     * components it uses and a checkpoint at the start. {@link #resume} then runs it from the start, exactly
+     * as {@link #run} would: a sweep prepares every trial's folder first, then runs them wherever its
+     * executor puts them.
+     *
+     * @param trial the descriptor of one trial ({@link PipelineDescriptor#forTrial})
+     */
+    public void prepare(PipelineDescriptor trial, Path folder) throws IOException {
+        Files.createDirectories(folder);
         Path descriptorFile = folder.resolve(DESCRIPTOR);
         Path temp = folder.resolve(DESCRIPTOR + ".tmp");
-        YAML.writeValue(temp.toFile(), DescriptorValidator.resolved(d));
+        YAML.writeValue(temp.toFile(), DescriptorValidator.resolved(trial));
         Files.move(temp, descriptorFile, StandardCopyOption.ATOMIC_MOVE);
-        List<StageTypes.ResolvedStage<?>> stages = stageTypes.resolve(d);
-        writeComponents(StageTypes.componentUses(d, stages), folder);
-        Checkpoints checkpoints = Checkpoints.fresh(folder, d.trial());
-        checkpoints.stageCompleted(-1); // from here on a killed run resumes, from the start if nothing was logged
-        return execute(d, stages, folder, tasks, checkpoints);
+        writeComponents(StageTypes.componentUses(trial, stageTypes.resolve(trial)), folder);
+        // from here on a killed run resumes, from the start if nothing was logged
+        Checkpoints.fresh(folder, trial.trial()).stageCompleted(-1);
+    }
+
+    /** The name a trial's run folder has inside a sweep folder: {@code <name>[-<configuration>][-trial-<n>]}. */
+    public static String trialFolderName(PipelineDescriptor trial, boolean severalTrials) {
+        return trial.name() + (trial.configurationIndex() > 0 ? "-" + trial.configurationIndex() : "")
+                + (severalTrials ? "-trial-" + trial.trial() : "");
+    }
+
+    /** Whether a run folder's last checkpoint says it finished; false when it has none or it is unreadable. */
+    public static boolean finished(Path folder) {
+        try {
+            return Files.exists(folder.resolve(Checkpoints.FOLDER).resolve(Checkpoints.STATE))
+                    && Checkpoints.read(folder).finished();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Checks, changing nothing, that a run folder's checkpoint is whole; the error names what is not. */
@@ -246,11 +274,18 @@ public final class PipelineRunner {
         ComponentsFile.write(folder, entries);
     }
 
+    /** A new sweep folder, {@code <output>/<timestamp>-<name>}, the trials' run folders go inside. */
+    public Path createSweepFolder(PipelineDescriptor d) throws IOException {
+        return newFolder(Path.of(d.root().string("output")), LocalDateTime.now(clock).format(FOLDER_TIME) + "-" + d.name());
+    }
+
     private Path createRunFolder(PipelineDescriptor d) throws IOException {
         Path output = Path.of(d.root().string("output"));
-        String base = LocalDateTime.now(clock).format(FOLDER_TIME) + "-" + d.name()
-                + (d.configurationIndex() > 0 ? "-" + d.configurationIndex() : "")
-                + (d.trials() > 1 ? "-trial-" + d.trial() : "");
+        return newFolder(output, LocalDateTime.now(clock).format(FOLDER_TIME) + "-" + trialFolderName(d, d.trials() > 1));
+    }
+
+    /** A new folder {@code output/base}, or {@code base-2}, {@code base-3}... when taken. */
+    public static Path newFolder(Path output, String base) throws IOException {
         Files.createDirectories(output);
         Path folder = output.resolve(base);
         for (int n = 2; Files.exists(folder); n++) {
