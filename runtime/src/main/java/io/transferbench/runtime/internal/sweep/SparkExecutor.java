@@ -65,7 +65,7 @@ public final class SparkExecutor implements TrialExecutor {
         for (String open : OPENS) {
             command.add("--add-opens=" + open + "=ALL-UNNAMED");
         }
-        command.add("-Dlog4j2.configurationFile=" + home.resolve("conf").resolve("log4j2-spark.xml"));
+        command.add("-Dlog4j2.configurationFile=" + home.resolve("conf").resolve("log4j2.xml"));
         command.add("-cp");
         command.add(lib.resolve("*") + File.pathSeparator + home.resolve("lib").resolve("modules").resolve("*"));
         command.add(DRIVER);
