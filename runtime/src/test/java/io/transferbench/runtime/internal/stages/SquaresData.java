@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /** A small Fashion-MNIST-format data set (gzip IDX) that a small CNN learns in an epoch or two. */
-final class SquaresData {
+public final class SquaresData {
 
     private SquaresData() {
     }
 
     /** Class k has a bright 6x6 square at a position of its own, with noise; 600 training and 200 test images. */
-    static Path write(Path data) throws IOException {
+    public static Path write(Path data) throws IOException {
         SplittableRandom random = new SplittableRandom(3);
         for (String prefix : new String[] {"train", "t10k"}) {
             int n = prefix.equals("train") ? 600 : 200;
