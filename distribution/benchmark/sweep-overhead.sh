@@ -16,12 +16,18 @@ def t(s): return datetime.datetime.fromisoformat(s.replace('Z', '+00:00'))
 rows = []
 for f in sorted(glob.glob(os.path.join(sweep, '*', 'attempts.jsonl'))):
     folder = os.path.dirname(f)
-    wall = sum((t(a['ended']) - t(a['started'])).total_seconds() for a in map(json.loads, open(f)))
-    run = [e for e in map(json.loads, open(os.path.join(folder, 'events.jsonl'))) if e['type'] == 'RunFinished'][-1]
-    rows.append((os.path.basename(folder), wall, run['seconds']))
-for name, wall, own in rows:
-    print(f"{executor:6} {name:28} wall {wall:7.1f} s  trial {own:7.1f} s  overhead {wall - own:5.1f} s ({100 * (wall - own) / own:4.1f} %)")
-print(f"{executor:6} median overhead {statistics.median(w - o for _, w, o in rows):.1f} s, "
-      f"{statistics.median(100 * (w - o) / o for _, w, o in rows):.1f} % of the trial's own time")
+    attempts = [json.loads(line) for line in open(f)]
+    wall = sum((t(a['ended']) - t(a['started'])).total_seconds() for a in attempts)
+    events = [json.loads(line) for line in open(os.path.join(folder, 'events.jsonl'))]
+    started, finished = events[0], [e for e in events if e['type'] == 'RunFinished'][-1]
+    # before the first event: JVM, plugins, ND4J, data; after the last: report.html and JVM exit
+    before = (t(started['time']) - t(attempts[0]['started'])).total_seconds()
+    after = (t(attempts[-1]['ended']) - t(finished['time'])).total_seconds()
+    rows.append((os.path.basename(folder), wall, finished['seconds'], before, after))
+for name, wall, own, before, after in rows:
+    print(f"{executor:6} {name:26} wall {wall:6.1f} s  trial {own:6.1f} s  overhead {wall - own:4.1f} s "
+          f"({100 * (wall - own) / own:4.1f} %; start {before:.1f} s, report and exit {after:.1f} s)")
+print(f"{executor:6} median overhead {statistics.median(r[1] - r[2] for r in rows):.1f} s, "
+      f"{statistics.median(100 * (r[1] - r[2]) / r[2] for r in rows):.1f} % of the trial's own time")
 PY
 done
