@@ -106,9 +106,19 @@ class SweepExecutorsIT {
 
     @Test
     void aKilledTrialIsStartedAgainAndEndsWithTheSameNumbers() throws Exception {
-        Path output = dir.resolve("killed");
-        Path log = dir.resolve("killed.log");
-        Process sweep = start(log, Map.of(), "run", descriptor().toString(), "output=" + output, "--executor", "local",
+        killOneTrialDuring("local", "starting it again from its checkpoint");
+    }
+
+    @Test
+    void aKilledTrialOnSparkIsRetriedByItsTaskAndEndsWithTheSameNumbers() throws Exception {
+        killOneTrialDuring("spark", "its task failed");
+    }
+
+    /** Kills the second trial's JVM after its first checkpoint; the sweep must still end with the reference numbers. */
+    private void killOneTrialDuring(String executor, String retryMessage) throws Exception {
+        Path output = dir.resolve("killed-" + executor);
+        Path log = dir.resolve("killed-" + executor + ".log");
+        Process sweep = start(log, Map.of(), "run", descriptor().toString(), "output=" + output, "--executor", executor,
                 "--parallel", "1");
         ProcessHandle victim = null;
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
@@ -116,8 +126,9 @@ class SweepExecutorsIT {
             Thread.sleep(50);
             Path events = findTrial(output, "executors-1-trial-2").map(p -> p.resolve("events.jsonl")).orElse(null);
             if (events != null && Files.exists(events) && Files.readString(events).contains("\"CheckpointWritten\"")) {
-                // one trial at a time: the sweep's only child is that trial's JVM
-                victim = sweep.children().filter(ProcessHandle::isAlive).findFirst().orElse(null);
+                victim = sweep.descendants().filter(p -> p.info().arguments().map(a -> a.length > 1
+                        && a[a.length - 2].equals("resume") && a[a.length - 1].endsWith("executors-1-trial-2"))
+                        .orElse(false)).findFirst().orElse(null);
             }
         }
         assertTrue(victim != null, "the second trial's process was found after its first checkpoint: " + Files.readString(log));
@@ -130,7 +141,7 @@ class SweepExecutorsIT {
         assertEquals(2, attempts.size(), "killed once, then finished: " + attempts);
         assertEquals("died", JSON.readTree(attempts.get(0)).path("status").asText());
         assertEquals("finished", JSON.readTree(attempts.get(1)).path("status").asText());
-        assertTrue(Files.readString(log).contains("starting it again from its checkpoint"), Files.readString(log));
+        assertTrue(Files.readString(log).contains(retryMessage), Files.readString(log));
         assertTrue(Files.readString(trial.resolve("events.jsonl")).contains("\"RunResumed\""), "it resumed, not restarted");
         assertSameTrials(localSweep, killedSweep);
         String summary = Files.readString(killedSweep.resolve("sweep-summary.csv"));
