@@ -17,6 +17,9 @@ import java.util.concurrent.Future;
  */
 public final class LocalExecutor implements TrialExecutor {
 
+    /** The trial JVMs' options, in the sweep folder. */
+    static final String JVM_ARGUMENTS = "trial-jvm.args";
+
     private final ExecutorSettings settings;
     private final Path pluginsDir;
 
@@ -35,13 +38,14 @@ public final class LocalExecutor implements TrialExecutor {
             return t;
         });
         String where = "local";
+        Path jvmArguments = TrialProcess.writeJvmArguments(sweep.folder().resolve(JVM_ARGUMENTS));
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (SweepFolder.Trial trial : trials) {
                 futures.add(pool.submit(() -> {
                     Path folder = sweep.runFolder(trial);
                     progress.started(trial.folder(), "");
-                    SweepFolder.TrialResult r = TrialProcess.run(TrialProcess.likeThisJvm(pluginsDir, folder),
+                    SweepFolder.TrialResult r = TrialProcess.run(TrialProcess.likeThisJvm(jvmArguments, pluginsDir, folder),
                             settings.threadEnvironment(), folder, settings.retries(), where, progress::note);
                     results.put(trial.folder(), r);
                     progress.ended(trial.folder(), r);

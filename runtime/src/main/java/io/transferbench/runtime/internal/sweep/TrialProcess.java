@@ -34,28 +34,44 @@ public final class TrialProcess {
     }
 
     /**
-     * The command that runs {@code resume RUN_DIR} in a JVM started the way this one was: same Java, JVM
-     * options, module path, class path and main module or class.
+     * Writes to {@code file} (a Java argument file) how this JVM was started: its JVM options, module path,
+     * class path and main module or class. Trials start with {@code java @file}: their command lines stay
+     * short (the expanded class path alone passes the 4 kB that {@code ps} and /proc show), and the file
+     * records how they ran.
      */
-    public static List<String> likeThisJvm(Path pluginsDir, Path runFolder) {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
-                "java").toString()));
+    public static Path writeJvmArguments(Path file) throws IOException {
+        List<String> options = new ArrayList<>();
         for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             // the main module comes back as -m below; a debugger's agent would clash on its port
             if (!option.startsWith("-Djdk.module.main=") && !option.startsWith("-agentlib:jdwp")) {
-                command.add(option);
+                options.add(option);
             }
         }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path", ""));
+        options.add("-cp");
+        options.add(System.getProperty("java.class.path", ""));
         Module main = TrialProcess.class.getModule();
         if (main.isNamed()) {
-            command.add("-m");
-            command.add(main.getName() + "/io.transferbench.runtime.Main");
+            options.add("-m");
+            options.add(main.getName() + "/io.transferbench.runtime.Main");
         } else {
-            command.add("io.transferbench.runtime.Main");
+            options.add("io.transferbench.runtime.Main");
         }
+        StringBuilder b = new StringBuilder("# how this sweep's trial JVMs start: java @" + file.getFileName() + "\n");
+        for (String option : options) {
+            b.append('"').append(option.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n");
+        }
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(temp, b, StandardCharsets.UTF_8);
+        Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return file;
+    }
+
+    /** The command that runs {@code resume RUN_DIR} in a JVM started like this one, from {@link #writeJvmArguments}. */
+    public static List<String> likeThisJvm(Path jvmArguments, Path pluginsDir, Path runFolder) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
+                "java").toString()));
+        command.add("@" + jvmArguments.toAbsolutePath());
         command.addAll(arguments(pluginsDir, runFolder));
         return command;
     }
