@@ -114,6 +114,34 @@ class SweepExecutorsIT {
         killOneTrialDuring("spark", "its task failed");
     }
 
+    @Test
+    void aWholeSweepKilledMidWayResumesOnlyItsUnfinishedTrials() throws Exception {
+        Path output = dir.resolve("interrupted");
+        Path log = dir.resolve("interrupted.log");
+        Process sweep = start(log, Map.of(), "run", descriptor().toString(), "output=" + output, "--parallel", "1");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        boolean checkpointed = false;
+        while (!checkpointed && System.nanoTime() < deadline && sweep.isAlive()) {
+            Thread.sleep(50);
+            Path events = findTrial(output, "executors-1-trial-2").map(p -> p.resolve("events.jsonl")).orElse(null);
+            checkpointed = events != null && Files.exists(events) && Files.readString(events).contains("\"CheckpointWritten\"");
+        }
+        assertTrue(checkpointed, Files.readString(log));
+        sweep.descendants().forEach(ProcessHandle::destroyForcibly); // the machine went down: every process at once
+        sweep.destroyForcibly();
+        sweep.waitFor(30, TimeUnit.SECONDS);
+        Path interrupted = onlySweep(output);
+        assertEquals(1, Files.readAllLines(interrupted.resolve("executors-1-trial-1/attempts.jsonl")).size());
+
+        Result resumed = transferbench(dir.resolve("resumed.log"), Map.of(), "resume", interrupted.toString());
+        assertEquals(0, resumed.exit(), resumed.output());
+        assertTrue(resumed.output().contains("3 trial(s) to run of 4"), "the finished trial is skipped: " + resumed.output());
+        assertEquals(1, Files.readAllLines(interrupted.resolve("executors-1-trial-1/attempts.jsonl")).size(),
+                "the finished trial did not run again");
+        assertTrue(Files.readString(interrupted.resolve("executors-1-trial-2/events.jsonl")).contains("\"RunResumed\""));
+        assertSameTrials(localSweep, interrupted);
+    }
+
     /** Kills the second trial's JVM after its first checkpoint; the sweep must still end with the reference numbers. */
     private void killOneTrialDuring(String executor, String retryMessage) throws Exception {
         Path output = dir.resolve("killed-" + executor);
