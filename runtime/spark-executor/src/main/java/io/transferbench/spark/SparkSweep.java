@@ -1,5 +1,6 @@
 package io.transferbench.spark;
 
+import io.transferbench.runtime.internal.sweep.ExecutorSettings;
 import io.transferbench.runtime.internal.sweep.SweepFolder;
 import io.transferbench.runtime.internal.sweep.SweepProgress;
 import io.transferbench.runtime.internal.sweep.TrialProcess;
@@ -77,12 +78,8 @@ public final class SparkSweep {
             conf.set("spark.cores.max", String.valueOf(parallel * threads));
             conf.setJars(new String[] {jarOf(SparkSweep.class), jarOf(SweepFolder.class)});
         }
-        Map<String, String> environment = new HashMap<>();
-        String n = String.valueOf(threads);
-        for (String variable : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")) {
-            environment.put(variable, n);
-        }
-        environment.put("OMP_WAIT_POLICY", "PASSIVE");
+        Map<String, String> environment = new HashMap<>(new ExecutorSettings(ExecutorSettings.SPARK, parallel, threads,
+                retries, master).threadEnvironment());
         String javaOptions = System.getenv("TRANSFERBENCH_JAVA_OPTS");
         if (javaOptions != null) {
             environment.put("TRANSFERBENCH_JAVA_OPTS", javaOptions);
