@@ -50,6 +50,13 @@ class SweepExecutorsIT {
         assertEquals(0, r.exit(), r.output());
         localSweep = onlySweep(dir.resolve("local"));
         assertEquals(4, trials(localSweep).size(), r.output());
+        JsonNode started = JSON.readTree(Files.readAllLines(localSweep.resolve("executors-2-trial-1/events.jsonl")).get(0));
+        assertEquals("stages[0].frequency.rule=rule-1", started.path("configuration").asText(),
+                "a trial runs as its combination: " + started);
+        String comparison = Files.readString(localSweep.resolve("comparison.csv"));
+        assertTrue(comparison.contains("executors [stages[0].frequency.rule=none],transfer,a,2,")
+                && comparison.contains("executors [stages[0].frequency.rule=rule-1],transfer,a,2,"),
+                "the sweep's comparison groups its trials by the swept values: " + comparison);
     }
 
     @AfterAll

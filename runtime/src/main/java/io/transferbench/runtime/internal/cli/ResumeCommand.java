@@ -73,6 +73,17 @@ final class ResumeCommand implements Callable<Integer> {
         } catch (DescriptorException e) {
             return ValidateCommand.report(root, e);
         }
+        try {
+            // a sweep's trial runs as its combination, labelled by the swept values (compare groups by them)
+            java.util.Optional<io.transferbench.runtime.internal.sweep.SweepFolder.Trial> trial =
+                    io.transferbench.runtime.internal.sweep.SweepFolder.trialOf(runFolder);
+            if (trial.isPresent() && trial.get().configuration() > 0) {
+                d = d.asConfiguration(trial.get().values(), trial.get().configuration());
+            }
+        } catch (IOException e) {
+            root.err().println("error: cannot resume " + runFolder + ": " + e.getMessage());
+            return TransferbenchCommand.BAD_INPUT;
+        }
         PipelineRunner runner = root.injector().getInstance(PipelineRunner.class);
         if (!root.quiet) {
             runner.addObserver(new Progress(root.out(), System.console() != null, root.verbose));

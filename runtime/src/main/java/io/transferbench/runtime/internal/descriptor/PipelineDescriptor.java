@@ -42,7 +42,8 @@ public final class PipelineDescriptor {
                 configuration, configurationIndex, List.of());
     }
 
-    PipelineDescriptor asConfiguration(String label, int index) {
+    /** This descriptor as combination {@code index} (1-based) of a sweep, labelled by its swept values. */
+    public PipelineDescriptor asConfiguration(String label, int index) {
         return new PipelineDescriptor(file, text, root, trial, label, index, List.of());
     }
 

@@ -145,6 +145,19 @@ public final class SweepFolder {
         return new SweepFolder(folder, n.get("name").asText(), executor, trials);
     }
 
+    /**
+     * The sweep trial a run folder is, when it lies in a sweep folder that lists it: its run then carries
+     * the combination's label, as it would have run in the sweep's own JVM.
+     */
+    public static java.util.Optional<Trial> trialOf(Path runFolder) throws IOException {
+        Path parent = runFolder.toAbsolutePath().normalize().getParent();
+        if (parent == null || !isSweepFolder(parent)) {
+            return java.util.Optional.empty();
+        }
+        String name = runFolder.toAbsolutePath().normalize().getFileName().toString();
+        return read(parent).trials().stream().filter(t -> t.folder().equals(name)).findFirst();
+    }
+
     public Path folder() {
         return folder;
     }
