@@ -23,6 +23,10 @@ final class ExecutorOptions {
         if (executor != null && !executor.equals("local") && !executor.equals("spark")) {
             return "--executor: expected local or spark, found '" + executor + "'";
         }
+        if (master != null && !master.matches("local(\\[[0-9*]+(,[0-9]+)?])?|spark://.+|k8s://.+|yarn|mesos://.+")) {
+            return "--master: expected local[*], local[N], spark://host:port, k8s://https://host:port or yarn, found '"
+                    + master + "'";
+        }
         if (parallel != null && parallel < 1) {
             return "--parallel: expected a whole number >= 1, found " + parallel;
         }

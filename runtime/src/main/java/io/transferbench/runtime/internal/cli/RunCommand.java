@@ -147,8 +147,9 @@ final class RunCommand implements Callable<Integer> {
                 SweepFolder.TrialResult r = sweep.result(t);
                 if (!r.status().equals("finished")) {
                     unfinished++;
-                    root.out().println(r.status().toUpperCase(java.util.Locale.ROOT) + ": " + sweep.runFolder(t) + " (see "
-                            + sweep.runFolder(t).resolve(TrialProcess.LOG) + ")");
+                    Path log = sweep.runFolder(t).resolve(TrialProcess.LOG);
+                    root.out().println(r.status().toUpperCase(java.util.Locale.ROOT) + ": " + sweep.runFolder(t)
+                            + (java.nio.file.Files.exists(log) ? " (see " + log + ")" : ""));
                     TrialProcess.lastError(sweep.runFolder(t)).ifPresent(line -> root.out().println("  " + line));
                 } else if (results.containsKey(t.folder())) {
                     root.out().println("finished: " + sweep.runFolder(t));

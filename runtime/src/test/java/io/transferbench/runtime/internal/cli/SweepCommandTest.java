@@ -65,6 +65,10 @@ class SweepCommandTest {
         assertEquals(2, r.exitCode(), r.out() + r.err());
         assertTrue(r.err().contains("--executor: expected local or spark, found 'slurm'"), r.err());
         assertEquals(0, folders(dir.resolve("runs")));
+        Result master = run("run", sweepDescriptor().toString(), "--executor", "spark", "--master", "foo://bar");
+        assertEquals(2, master.exitCode());
+        assertTrue(master.err().contains("--master: expected local[*], local[N], spark://host:port"), master.err());
+        assertEquals(0, folders(dir.resolve("runs")));
         Result zero = run("run", sweepDescriptor().toString(), "--parallel", "0");
         assertEquals(2, zero.exitCode());
         assertTrue(zero.err().contains("--parallel: expected a whole number >= 1, found 0"), zero.err());
