@@ -142,6 +142,7 @@ final class RunCommand implements Callable<Integer> {
             return TransferbenchCommand.FAILED;
         }
         int unfinished = 0;
+        List<Path> finished = new java.util.ArrayList<>();
         try {
             for (SweepFolder.Trial t : sweep.trials()) {
                 SweepFolder.TrialResult r = sweep.result(t);
@@ -151,15 +152,12 @@ final class RunCommand implements Callable<Integer> {
                     root.out().println(r.status().toUpperCase(java.util.Locale.ROOT) + ": " + sweep.runFolder(t)
                             + (java.nio.file.Files.exists(log) ? " (see " + log + ")" : ""));
                     TrialProcess.lastError(sweep.runFolder(t)).ifPresent(line -> root.out().println("  " + line));
-                } else if (results.containsKey(t.folder())) {
-                    root.out().println("finished: " + sweep.runFolder(t));
-                    printSummary(root, sweep.runFolder(t));
-                }
-            }
-            List<Path> finished = new java.util.ArrayList<>();
-            for (SweepFolder.Trial t : sweep.trials()) {
-                if (PipelineRunner.finished(sweep.runFolder(t))) {
+                } else {
                     finished.add(sweep.runFolder(t));
+                    if (results.containsKey(t.folder())) {
+                        root.out().println("finished: " + sweep.runFolder(t));
+                        printSummary(root, sweep.runFolder(t));
+                    }
                 }
             }
             if (!finished.isEmpty()) {

@@ -16,10 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * A sweep folder: {@code sweep.json} (the plan: every trial's run folder, combination and trial number,
@@ -181,20 +179,6 @@ public final class SweepFolder {
     /** The trials whose run folder has not finished (never started, interrupted or failed). */
     public List<Trial> unfinished() {
         return trials.stream().filter(t -> !PipelineRunner.finished(runFolder(t))).toList();
-    }
-
-    /** The keys the sweep varies, from its combinations' values ({@code key=value key=value}). */
-    public Set<String> sweptKeys() {
-        Set<String> keys = new LinkedHashSet<>();
-        for (Trial t : trials) {
-            for (String pair : t.values().split(" (?=[^ =]+=)")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    keys.add(pair.substring(0, eq));
-                }
-            }
-        }
-        return keys;
     }
 
     /**
