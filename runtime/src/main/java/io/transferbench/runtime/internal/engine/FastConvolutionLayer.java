@@ -6,12 +6,14 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -19,6 +21,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The training-time implementation of an NHWC convolution layer without its own activation (the
@@ -47,6 +50,9 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
         INDArray bias = hasBias() ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr)
                 : zeroBias();
+        if (centreTapOnly()) {
+            return centreTapForward(weights, bias, workspaceMgr);
+        }
         // identity activation: the pre-activation is the output, and nothing needs a copy of it
         try {
             return helper.preOutput(input, weights, bias, conf.getKernelSize(), conf.getStride(),
@@ -67,6 +73,9 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = layerConf();
         INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
         INDArray bias = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr);
+        if (centreTapOnly()) {
+            return centreTapBackward(weights, epsilon, workspaceMgr);
+        }
         // identity activation: the loss gradient at the pre-activation is epsilon itself
         try {
             return helper.backpropGradient(input, weights, bias, epsilon, conf.getKernelSize(), conf.getStride(),
@@ -78,6 +87,75 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
             fallBack(e);
             return super.backpropGradient(epsilon, workspaceMgr);
         }
+    }
+
+    /**
+     * A 1x1 input padded to keep its size (VGG's last block on 28x28 images): every output sees only
+     * the kernel's centre, so the convolution is a matrix product with the centre taps. oneDNN picks
+     * Winograd for its backward pass here, about 60 ms a call for 512 channels against about 2 ms
+     * for the product. The other taps only ever meet padding: their gradient is zero, as DL4J's.
+     */
+    private boolean centreTapOnly() {
+        org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = layerConf();
+        int[] kernel = conf.getKernelSize();
+        int[] padding = conf.getPadding();
+        int[] dilation = conf.getDilation();
+        return input.rank() == 4 && input.size(1) == 1 && input.size(2) == 1 && kernel[0] % 2 == 1
+                && kernel[1] % 2 == 1 && padding[0] == kernel[0] / 2 && padding[1] == kernel[1] / 2
+                && dilation[0] == 1 && dilation[1] == 1;
+    }
+
+    private INDArray centreTaps(INDArray weights) {
+        int[] kernel = layerConf().getKernelSize();
+        // weights are [out, in, kernel height, kernel width]
+        return weights.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(kernel[0] / 2),
+                NDArrayIndex.point(kernel[1] / 2)).dup('c');
+    }
+
+    private INDArray centreTapForward(INDArray weights, INDArray bias, LayerWorkspaceMgr workspaceMgr) {
+        long batch = input.size(0);
+        long out = layerConf().getNOut();
+        INDArray output = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(),
+                new long[] {batch, 1, 1, out}, 'c');
+        INDArray rows = output.reshape(batch, out);
+        Nd4j.gemm(flatInput(input), centreTaps(weights), rows, false, true, 1.0, 0.0);
+        if (hasBias()) {
+            rows.addiRowVector(bias.reshape(1, out));
+        }
+        return output;
+    }
+
+    private Pair<Gradient, INDArray> centreTapBackward(INDArray weights, INDArray epsilon,
+                                                       LayerWorkspaceMgr workspaceMgr) {
+        long batch = input.size(0);
+        long out = layerConf().getNOut();
+        INDArray dy = flatInput(epsilon);
+        INDArray x = flatInput(input);
+        int[] kernel = layerConf().getKernelSize();
+        INDArray weightGradient = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        weightGradient.assign(0);
+        INDArray centre = Nd4j.createUninitialized(DataType.FLOAT, out, x.size(1));
+        Nd4j.gemm(dy, x, centre, true, false, 1.0, 0.0);
+        weightGradient.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(kernel[0] / 2),
+                NDArrayIndex.point(kernel[1] / 2)).assign(centre);
+        Gradient gradient = new DefaultGradient();
+        if (hasBias()) {
+            INDArray biasGradient = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+            biasGradient.assign(dy.sum(0).reshape(biasGradient.shape()));
+            gradient.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGradient);
+        }
+        gradient.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGradient);
+        INDArray inputGradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(),
+                input.shape(), 'c');
+        Nd4j.gemm(dy, centreTaps(weights), inputGradient.reshape(batch, x.size(1)), false, false, 1.0, 0.0);
+        return new Pair<>(gradient, inputGradient);
+    }
+
+    /** [N, 1, 1, C] as [N, C], contiguous. */
+    private static INDArray flatInput(INDArray nhwc) {
+        INDArray rows = nhwc.reshape(nhwc.size(0), nhwc.size(3));
+        return rows.ordering() == 'c' && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(rows) ? rows
+                : rows.dup('c');
     }
 
     /** As DL4J does when a helper call fails: its built-in implementation from then on, if allowed. */

@@ -37,16 +37,18 @@ public final class Networks {
     }
 
     /**
-     * Puts the training-time implementations of ReLU and convolution layers in place in a layer list
-     * or graph (configuration untouched; see {@link FastReluLayer}, {@link FastConvolutionLayer}). A
-     * no-op once installed. Returns how many layers it replaced.
+     * Puts the training-time implementations of ReLU and convolution layers and of batch norm's
+     * helper in place in a layer list or graph (configuration untouched; see {@link FastReluLayer},
+     * {@link FastConvolutionLayer}, {@link FastBatchNormHelper}). A no-op once installed. Returns how
+     * many layers it changed.
      */
     public static int installFastLayers(Model net) {
+        int batchNorm = FastBatchNormHelper.install(net);
         if (net instanceof MultiLayerNetwork m) {
-            return FastReluLayer.install(m) + FastConvolutionLayer.install(m);
+            return FastReluLayer.install(m) + FastConvolutionLayer.install(m) + batchNorm;
         }
         ComputationGraph graph = (ComputationGraph) net;
-        return FastReluLayer.install(graph) + FastConvolutionLayer.install(graph);
+        return FastReluLayer.install(graph) + FastConvolutionLayer.install(graph) + batchNorm;
     }
 
     static void fit(Model net, DataSet batch) {

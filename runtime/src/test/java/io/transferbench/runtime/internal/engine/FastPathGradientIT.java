@@ -144,7 +144,8 @@ class FastPathGradientIT {
         late.init(stock.params().dup(), true);
         assertEquals(reluLayers, FastReluLayer.install(fast));
         assertEquals(convLayers, FastConvolutionLayer.install(fast));
-        assertEquals(0, Networks.installFastLayers(fast), "installing twice replaces nothing");
+        assertEquals(0, FastReluLayer.install(fast) + FastConvolutionLayer.install(fast),
+                "installing twice replaces nothing");
 
         DataSet batch = batchWithAZeroImage(h, w, c);
         INDArray x = batch.getFeatures();
@@ -157,7 +158,8 @@ class FastPathGradientIT {
         assertEquals(stock.output(x), fast.output(x), "inference outputs");
 
         late.fit(batch); // gradient views exist before these layers are installed
-        assertEquals(reluLayers + convLayers, Networks.installFastLayers(late));
+        // batch norm's helper is not exact (FastBatchNormIT): these layers alone must be
+        assertEquals(reluLayers + convLayers, FastReluLayer.install(late) + FastConvolutionLayer.install(late));
         for (int step = 0; step < 3; step++) {
             stock.fit(batch);
             fast.fit(batch);
@@ -186,7 +188,8 @@ class FastPathGradientIT {
         fast.init(stock.params().dup(), true);
         assertEquals(19, FastReluLayer.install(fast), "ReLU layers: one after the stem, two in each of 9 blocks");
         assertEquals(21, FastConvolutionLayer.install(fast), "conv layers: the stem, two in each block, 2 shortcuts");
-        assertEquals(0, Networks.installFastLayers(fast), "installing twice replaces nothing");
+        assertEquals(0, FastReluLayer.install(fast) + FastConvolutionLayer.install(fast),
+                "installing twice replaces nothing");
         assertTrue(fast.getLayer("s2b1_shortcut") instanceof FastConvolutionLayer, "the vertex holds the new layer");
         assertTrue(java.util.Arrays.asList(fast.getLayers()).contains(fast.getLayer("s3b3_relu")),
                 "the graph's layer array holds the new layer");
