@@ -3,6 +3,7 @@ package io.transferbench.runtime.internal.cli;
 import io.transferbench.runtime.internal.data.DataException;
 import io.transferbench.runtime.internal.data.DatasetLoader;
 import io.transferbench.runtime.internal.data.LabelledImages;
+import io.transferbench.runtime.internal.engine.ModelBuilder;
 import io.transferbench.runtime.internal.engine.TrainingBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,11 +14,12 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code transferbench benchmark}: training throughput of bench-cnn on Fashion-MNIST with the peer
- * benchmark's protocol ({@link TrainingBenchmark}), so the two figures compare directly.
+ * {@code transferbench benchmark}: training throughput of a model builder's network on Fashion-MNIST
+ * with the peer benchmark's protocol ({@link TrainingBenchmark}), so the figure compares directly
+ * with {@code benchmark/torch_models.py}'s on the same network.
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
-        description = "Measure training images/s of bench-cnn on Fashion-MNIST (the peer benchmark's protocol).")
+        description = "Measure training images/s of a model on Fashion-MNIST (the peer benchmark's protocol).")
 final class BenchmarkCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -35,11 +37,24 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--reps", description = "Measured repetitions (default ${DEFAULT-VALUE}).")
     int reps = 5;
 
-    @Option(names = "--model", description = "Model to train (default ${DEFAULT-VALUE}).")
+    @Option(names = "--model", description = "Model to train: small-cnn, bench-cnn, vgg-11, vgg-16, resnet-20 "
+            + "(default ${DEFAULT-VALUE}).")
     String model = "bench-cnn";
+
+    @Option(names = "--width", description = "Width multiplier of the model's filter counts (default ${DEFAULT-VALUE}).")
+    double width = 1.0;
+
+    @Option(names = "--input", description = "Input images: 28x28x1 (Fashion-MNIST as it is) or 32x32x3 (each image "
+            + "framed by 2 zero pixels and repeated on 3 channels) (default ${DEFAULT-VALUE}).")
+    String input = "28x28x1";
 
     @Override
     public Integer call() {
+        String problem = problem();
+        if (problem != null) {
+            root.err().println("error: " + problem);
+            return TransferbenchCommand.BAD_INPUT;
+        }
         LabelledImages train;
         try {
             train = new DatasetLoader().load("fashion-mnist", data).train();
@@ -47,11 +62,32 @@ final class BenchmarkCommand implements Callable<Integer> {
             root.err().println("error: " + e.getMessage());
             return TransferbenchCommand.BAD_INPUT;
         }
-        TrainingBenchmark.Result result = TrainingBenchmark.run(train, model, batch, batches, reps, (r, rep) ->
+        if (input.equals("32x32x3")) {
+            train = train.framed(2, 3);
+        }
+        TrainingBenchmark.Result result = TrainingBenchmark.run(train, model, width, batch, batches, reps, (r, rep) ->
                 root.out().printf(Locale.ROOT, "rep %d: %.1f images/s, loss %.4f%n", r, rep.imagesPerSecond(), rep.loss()));
-        root.out().printf(Locale.ROOT, "dl4j 1.0.0-M2.1, %s, helpers %s, fast layers %d, openblas threads %d, batch %d%n",
-                model, result.helpers() ? "on" : "OFF", result.fastLayers(), result.blasThreads(), batch);
+        root.out().printf(Locale.ROOT, "dl4j 1.0.0-M2.1, %s, width %s, input %s, helpers %s, fast layers %d, "
+                        + "openblas threads %d, batch %d%n", model, width, input, result.helpers() ? "on" : "OFF",
+                result.fastLayers(), result.blasThreads(), batch);
         root.out().printf(Locale.ROOT, "images_per_second=%.1f%n", result.medianImagesPerSecond());
+        PeakMemory.print(root.out());
         return TransferbenchCommand.OK;
+    }
+
+    private String problem() {
+        if (!ModelBuilder.MODELS.contains(model)) {
+            return "--model '" + model + "' is not a model; use one of " + String.join(", ", ModelBuilder.MODELS);
+        }
+        if (!(width > 0 && width <= 4)) {
+            return "--width " + width + " is out of range; use a multiplier above 0 and at most 4 (1 = the paper's widths)";
+        }
+        if (!input.equals("28x28x1") && !input.equals("32x32x3")) {
+            return "--input '" + input + "' is not an input shape; use 28x28x1 or 32x32x3";
+        }
+        if (batch < 1 || batches < 1 || reps < 1) {
+            return "--batch, --batches and --reps must be at least 1";
+        }
+        return null;
     }
 }

@@ -35,6 +35,32 @@ public record LabelledImages(byte[] pixels, int[] labels, int channels, int heig
         return new LabelledImages(p, l, channels, height, width, newClasses);
     }
 
+    /**
+     * The images framed by {@code border} rows and columns of zeros on every side, their channels
+     * repeated to {@code toChannels} (a multiple of theirs): how a benchmark feeds 28x28x1 images to a
+     * network built for 32x32x3 ones.
+     */
+    public LabelledImages framed(int border, int toChannels) {
+        if (border < 0 || toChannels < channels || toChannels % channels != 0) {
+            throw new IllegalArgumentException("cannot frame " + channels + "-channel images by " + border
+                    + " into " + toChannels + " channels");
+        }
+        int outH = height + 2 * border;
+        int outW = width + 2 * border;
+        int plane = outH * outW;
+        byte[] out = new byte[size() * toChannels * plane];
+        for (int image = 0; image < size(); image++) {
+            for (int c = 0; c < toChannels; c++) {
+                int from = (image * channels + c % channels) * height * width;
+                int to = (image * toChannels + c) * plane + border * outW + border;
+                for (int row = 0; row < height; row++) {
+                    System.arraycopy(pixels, from + row * width, out, to + row * outW, width);
+                }
+            }
+        }
+        return new LabelledImages(out, labels, toChannels, outH, outW, classes);
+    }
+
     /** How many images each label has. */
     public int[] classCounts() {
         int[] counts = new int[classes];

@@ -1,7 +1,7 @@
 package io.transferbench.runtime.internal.engine;
 
 import io.transferbench.runtime.internal.data.LabelledImages;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Nesterovs;
 
@@ -10,7 +10,9 @@ import java.util.List;
 
 /**
  * Training throughput with the protocol of the peer benchmark ({@code torch_reference.py}): 20 warm-up
- * batches, then repetitions of contiguous batches at advancing offsets, so the figures compare directly.
+ * batches, then repetitions of contiguous batches at advancing offsets, SGD with learning rate 0.01
+ * and Nesterov momentum 0.9, so the figures compare directly with PyTorch's on the same network
+ * ({@code benchmark/torch_models.py} builds each model builder's network in PyTorch).
  */
 public final class TrainingBenchmark {
 
@@ -21,7 +23,7 @@ public final class TrainingBenchmark {
     /**
      * What was measured and on what.
      *
-     * @param fastLayers layers that ran as Transferbench's fast layers
+     * @param fastLayers layers that ran as Transferbench's fast layers (or with its batch-norm helper)
      */
     public record Result(List<Repetition> repetitions, boolean helpers, int fastLayers, int blasThreads) {
         public double medianImagesPerSecond() {
@@ -40,12 +42,12 @@ public final class TrainingBenchmark {
     private TrainingBenchmark() {
     }
 
-    public static Result run(LabelledImages train, String model, int batch, int batches, int reps,
+    /** Trains {@code model} (at {@code width}) on {@code train}, whose images set the input shape. */
+    public static Result run(LabelledImages train, String model, double width, int batch, int batches, int reps,
                              RepetitionListener listener) {
         boolean helpers = Dl4jEngine.start();
-        MultiLayerNetwork net = new MultiLayerNetwork(ModelBuilder.build(model, new ModelBuilder.InputShape(28, 28, 1), 10,
-                1.0, 1, new Nesterovs(0.01, 0.9), 0));
-        net.init();
+        Model net = Networks.create(model, new ModelBuilder.InputShape(train.height(), train.width(), train.channels()),
+                train.classes(), width, 1, new Nesterovs(0.01, 0.9), 0);
         int fastLayers = Networks.installFastLayers(net); // as the trainer does
         Batches batchesOf = new Batches(train, false);
         int[] order = new int[train.size()];
@@ -65,13 +67,13 @@ public final class TrainingBenchmark {
     }
 
     /** Trains {@code count} contiguous batches, the peer's way; returns the last loss. */
-    private static double fit(MultiLayerNetwork net, Batches data, int[] order, int batch, int count, int offset) {
+    private static double fit(Model net, Batches data, int[] order, int batch, int count, int offset) {
         int n = order.length;
         double loss = 0;
         for (int i = 0; i < count; i++) {
             int s = (int) (((long) (offset + i) * batch) % (n - batch));
             DataSet ds = data.batch(order, s, s + batch, null);
-            net.fit(ds);
+            Networks.fit(net, ds);
             loss = net.score();
         }
         return loss;
