@@ -26,37 +26,30 @@ final class SingularValues {
         int n = rows[0].length;
         boolean byRows = m < n; // the Gram matrix of the smaller side: AAᵀ has the same nonzero eigenvalues
         int size = byRows ? m : n;
-        double[][] gram = new double[size][size];
-        if (byRows) {
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j <= i; j++) {
-                    double s = 0;
-                    float[] a = rows[i];
-                    float[] b = rows[j];
-                    for (int k = 0; k < n; k++) {
-                        s += (double) a[k] * b[k];
-                    }
-                    gram[i][j] = s;
-                }
-            }
-        } else {
-            // accumulate row by row: each row adds its outer product to the lower triangle
-            for (float[] row : rows) {
-                for (int i = 0; i < n; i++) {
-                    double ri = row[i];
-                    if (ri == 0) {
-                        continue;
-                    }
-                    double[] g = gram[i];
-                    for (int j = 0; j <= i; j++) {
-                        g[j] += ri * row[j];
-                    }
+        // the smaller side's vectors as contiguous doubles: each Gram entry is then one dot product
+        int length = byRows ? n : m;
+        double[][] vectors = new double[size][length];
+        for (int r = 0; r < m; r++) {
+            float[] row = rows[r];
+            for (int k = 0; k < n; k++) {
+                if (byRows) {
+                    vectors[r][k] = row[k];
+                } else {
+                    vectors[k][r] = row[k];
                 }
             }
         }
+        double[][] gram = new double[size][size];
         for (int i = 0; i < size; i++) {
-            for (int j = 0; j < i; j++) {
-                gram[j][i] = gram[i][j];
+            double[] vi = vectors[i];
+            for (int j = 0; j <= i; j++) {
+                double[] vj = vectors[j];
+                double s = 0;
+                for (int k = 0; k < length; k++) {
+                    s += vi[k] * vj[k];
+                }
+                gram[i][j] = s;
+                gram[j][i] = s;
             }
         }
         double[] eigen = symmetricEigenvalues(gram);
