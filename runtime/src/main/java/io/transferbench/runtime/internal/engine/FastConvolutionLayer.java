@@ -35,6 +35,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class FastConvolutionLayer extends ConvolutionLayer {
 
     private static final Logger LOG = LogManager.getLogger(FastConvolutionLayer.class);
+    /** Set to false to run every convolution through libnd4j's oneDNN helper (exact DL4J). */
+    static final String DIRECT_PROPERTY = "transferbench.directConvolutions";
+
+    private DirectConvolution direct;
+    private boolean directRefused;
 
     private FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -52,6 +57,17 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
                 : zeroBias();
         if (centreTapOnly()) {
             return centreTapForward(weights, bias, workspaceMgr);
+        }
+        if (direct() != null) {
+            try {
+                INDArray x = dense(input);
+                INDArray output = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                        direct.outputShape(x.shape()), 'c');
+                direct.forward(x, weights, hasBias() ? bias : null, output);
+                return output;
+            } catch (RuntimeException e) {
+                directFailed(e);
+            }
         }
         // identity activation: the pre-activation is the output, and nothing needs a copy of it
         try {
@@ -75,6 +91,24 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         INDArray bias = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr);
         if (centreTapOnly()) {
             return centreTapBackward(weights, epsilon, workspaceMgr);
+        }
+        if (direct() != null) {
+            try {
+                INDArray x = dense(input);
+                INDArray inputGradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
+                        x.shape(), 'c');
+                INDArray weightGradient = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+                INDArray biasGradient = hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
+                direct.backward(x, weights, dense(epsilon), inputGradient, weightGradient, biasGradient);
+                Gradient gradient = new DefaultGradient();
+                if (hasBias()) {
+                    gradient.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGradient);
+                }
+                gradient.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGradient);
+                return new Pair<>(gradient, inputGradient);
+            } catch (RuntimeException e) {
+                directFailed(e);
+            }
         }
         // identity activation: the loss gradient at the pre-activation is epsilon itself
         try {
@@ -149,6 +183,36 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
                 input.shape(), 'c');
         Nd4j.gemm(dy, centreTaps(weights), inputGradient.reshape(batch, x.size(1)), false, false, 1.0, 0.0);
         return new Pair<>(gradient, inputGradient);
+    }
+
+    /**
+     * oneDNN called directly with direct convolutions ({@link DirectConvolution}), unless the
+     * system property {@value #DIRECT_PROPERTY} is false, its library does not load, the kernel is
+     * dilated or a call failed (then libnd4j's helper, as before, for the rest of the run).
+     */
+    private DirectConvolution direct() {
+        if (direct == null && !directRefused) {
+            org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = layerConf();
+            int[] dilation = conf.getDilation();
+            directRefused = "false".equals(System.getProperty(DIRECT_PROPERTY)) || dilation[0] != 1 || dilation[1] != 1
+                    || !DirectConvolution.available();
+            if (!directRefused) {
+                direct = new DirectConvolution(conf.getNOut(), conf.getKernelSize(), conf.getStride(), conf.getPadding(),
+                        hasBias());
+            }
+        }
+        return direct;
+    }
+
+    private void directFailed(RuntimeException e) {
+        LOG.warn("oneDNN's direct convolution failed in layer {}; libnd4j's helper takes over", index, e);
+        direct = null;
+        directRefused = true;
+    }
+
+    private static INDArray dense(INDArray array) {
+        return array.ordering() == 'c' && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(array) ? array
+                : array.dup('c');
     }
 
     /** [N, 1, 1, C] as [N, C], contiguous. */

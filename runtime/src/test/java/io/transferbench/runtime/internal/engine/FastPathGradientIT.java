@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,6 +45,14 @@ class FastPathGradientIT {
     @BeforeAll
     static void start() {
         assertTrue(Dl4jEngine.start(), "the oneDNN helpers must be active for this comparison to mean anything");
+        // the exact path: convolutions through libnd4j's helper, as DL4J's own layer calls it;
+        // DirectConvolutionIT and FastBatchNormIT check oneDNN's direct convolutions within a tolerance
+        System.setProperty(FastConvolutionLayer.DIRECT_PROPERTY, "false");
+    }
+
+    @AfterAll
+    static void stop() {
+        System.clearProperty(FastConvolutionLayer.DIRECT_PROPERTY);
     }
 
     @Test

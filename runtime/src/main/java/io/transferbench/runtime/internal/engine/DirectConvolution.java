@@ -1,0 +1,390 @@
+package io.transferbench.runtime.internal.engine;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.bytedeco.dnnl.const_dnnl_op_desc_t;
+import org.bytedeco.dnnl.dnnl_convolution_desc_t;
+import org.bytedeco.dnnl.dnnl_engine;
+import org.bytedeco.dnnl.dnnl_exec_arg_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.dnnl.dnnl_stream;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Arrays;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_data_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_weights_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_forward_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_engine_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nhwc;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_dst_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_src_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_weights_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_dst_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_weights_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_reorder_primitive_desc_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_default_flags;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_wait;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_x;
+
+/**
+ * One NHWC convolution run by oneDNN directly (JavaCPP's {@code dnnl} preset, its own copy of
+ * oneDNN beside libnd4j's), with the direct algorithm for all three passes and the primitives built
+ * once per input shape. libnd4j M2.1 asks oneDNN for {@code convolution_auto}, which gets Winograd
+ * for every backward pass of more than 8 images (slower here than direct, up to 40x on tiny maps),
+ * and rebuilds its primitive descriptors on every call; both are fixed in its native code.
+ *
+ * <p>Arrays stay ND4J's: user memories point into their buffers (NHWC activations, DL4J's
+ * [out, in, kh, kw] weights), and oneDNN's blocked copies are made and read back by reorders around
+ * each primitive, as libnd4j does. Not thread-safe: one per layer, used by the thread that trains.
+ */
+final class DirectConvolution {
+
+    private static final Logger LOG = LogManager.getLogger(DirectConvolution.class);
+    private static volatile Boolean available;
+    private static dnnl_engine engine;
+    private static dnnl_stream stream;
+
+    private final long outChannels;
+    private final long[] kernel;
+    private final long[] strides;
+    private final long[] padding;
+    private final boolean hasBias;
+    // plans by input shape, most recent last: a full batch and an epoch's last, smaller one
+    private final java.util.LinkedHashMap<java.util.List<Long>, Plan> plans = new java.util.LinkedHashMap<>();
+    private static final int PLANS_KEPT = 3;
+
+    DirectConvolution(long outChannels, int[] kernel, int[] strides, int[] padding, boolean hasBias) {
+        this.outChannels = outChannels;
+        this.kernel = new long[] {kernel[0], kernel[1]};
+        this.strides = new long[] {strides[0], strides[1]};
+        this.padding = new long[] {padding[0], padding[1]};
+        this.hasBias = hasBias;
+    }
+
+    /** Whether oneDNN's library loads here; asked once, a failure logged once. */
+    static boolean available() {
+        if (available == null) {
+            synchronized (DirectConvolution.class) {
+                if (available == null) {
+                    try {
+                        dnnl_engine e = new dnnl_engine();
+                        check(dnnl_engine_create(e, dnnl_cpu, 0), "engine");
+                        dnnl_stream s = new dnnl_stream();
+                        check(dnnl_stream_create(s, e, dnnl_stream_default_flags), "stream");
+                        engine = e;
+                        stream = s;
+                        available = true;
+                    } catch (Throwable t) {
+                        LOG.warn("oneDNN's own library does not load ({}); convolutions run through libnd4j", t.toString());
+                        LOG.debug("loading oneDNN", t);
+                        available = false;
+                    }
+                }
+            }
+        }
+        return available;
+    }
+
+    /** The NHWC output shape for an NHWC input shape. */
+    long[] outputShape(long[] input) {
+        return new long[] {input[0], outputSize(input[1], 0), outputSize(input[2], 1), outChannels};
+    }
+
+    private long outputSize(long in, int axis) {
+        return (in + 2 * padding[axis] - kernel[axis]) / strides[axis] + 1;
+    }
+
+    /** output = conv(input, weights) + bias; all dense C-ordered, bias null when the layer has none. */
+    void forward(INDArray input, INDArray weights, INDArray bias, INDArray output) {
+        Plan p = plan(input.shape());
+        p.src.user(input);
+        p.weights.user(weights);
+        p.dst.user(output);
+        if (hasBias) {
+            p.bias.user(bias);
+        }
+        p.src.in();
+        p.weights.in();
+        execute(p.forward, p.forwardArgs);
+        p.dst.out();
+        check(dnnl_stream_wait(stream), "wait");
+    }
+
+    /** The input gradient into {@code inputGradient}, the parameter gradients into their views. */
+    void backward(INDArray input, INDArray weights, INDArray epsilon, INDArray inputGradient, INDArray weightGradient,
+                  INDArray biasGradient) {
+        Plan p = plan(input.shape());
+        p.dataDiffDst.user(epsilon);
+        p.dataWeights.user(weights);
+        p.diffSrc.user(inputGradient);
+        p.weightsSrc.user(input);
+        p.weightsDiffDst.user(epsilon);
+        p.diffWeights.user(weightGradient);
+        if (hasBias) {
+            p.diffBias.user(biasGradient);
+        }
+        p.dataDiffDst.in();
+        p.dataWeights.in();
+        execute(p.backwardData, p.backwardDataArgs);
+        p.diffSrc.out();
+        p.weightsSrc.in();
+        p.weightsDiffDst.in();
+        execute(p.backwardWeights, p.backwardWeightsArgs);
+        p.diffWeights.out();
+        check(dnnl_stream_wait(stream), "wait");
+    }
+
+    private Plan plan(long[] inputShape) {
+        java.util.List<Long> key = Arrays.stream(inputShape).boxed().toList();
+        Plan plan = plans.remove(key);
+        if (plan == null) {
+            if (plans.size() == PLANS_KEPT) {
+                Plan oldest = plans.values().iterator().next();
+                plans.values().remove(oldest);
+                oldest.close();
+            }
+            plan = new Plan(inputShape);
+        }
+        plans.put(key, plan);
+        return plan;
+    }
+
+    /** Primitives, memories and reorders for one input shape; oneDNN's objects freed by {@link #close}. */
+    private final class Plan {
+        private final java.util.List<Runnable> destroy = new java.util.ArrayList<>();
+        final Memory src;
+        final Memory weights;
+        final Memory dst;
+        final Memory bias;
+        final dnnl_primitive forward;
+        final dnnl_exec_arg_t forwardArgs;
+        final Memory dataDiffDst;
+        final Memory dataWeights;
+        final Memory diffSrc;
+        final dnnl_primitive backwardData;
+        final dnnl_exec_arg_t backwardDataArgs;
+        final Memory weightsSrc;
+        final Memory weightsDiffDst;
+        final Memory diffWeights;
+        final Memory diffBias;
+        final dnnl_primitive backwardWeights;
+        final dnnl_exec_arg_t backwardWeightsArgs;
+
+        Plan(long[] nhwc) {
+            long n = nhwc[0];
+            long h = nhwc[1];
+            long w = nhwc[2];
+            long c = nhwc[3];
+            long[] out = outputShape(nhwc);
+            // oneDNN's right padding is what makes its output size DL4J's (Truncate drops the rest)
+            long[] paddingRight = {(out[1] - 1) * strides[0] + kernel[0] - h - padding[0],
+                    (out[2] - 1) * strides[1] + kernel[1] - w - padding[1]};
+            long[] srcDims = {n, c, h, w};
+            long[] weightDims = {outChannels, c, kernel[0], kernel[1]};
+            long[] dstDims = {n, outChannels, out[1], out[2]};
+            dnnl_memory_desc_t srcUser = desc(srcDims, dnnl_nhwc);
+            dnnl_memory_desc_t weightsUser = desc(weightDims, dnnl_oihw);
+            dnnl_memory_desc_t dstUser = desc(dstDims, dnnl_nhwc);
+            dnnl_memory_desc_t biasDesc = hasBias ? desc(new long[] {outChannels}, dnnl_x) : null;
+            dnnl_memory_desc_t srcAny = desc(srcDims, dnnl_format_tag_any);
+            dnnl_memory_desc_t weightsAny = desc(weightDims, dnnl_format_tag_any);
+            dnnl_memory_desc_t dstAny = desc(dstDims, dnnl_format_tag_any);
+
+            dnnl_convolution_desc_t forwardDesc = new dnnl_convolution_desc_t();
+            check(dnnl_convolution_forward_desc_init(forwardDesc, dnnl_forward_training, dnnl_convolution_direct, srcAny,
+                    weightsAny, biasDesc, dstAny, strides, padding, paddingRight), "forward descriptor");
+            dnnl_primitive_desc forwardPd = primitiveDesc(forwardDesc, null, "forward");
+            dnnl_convolution_desc_t dataDesc = new dnnl_convolution_desc_t();
+            check(dnnl_convolution_backward_data_desc_init(dataDesc, dnnl_convolution_direct, srcAny, weightsAny, dstAny,
+                    strides, padding, paddingRight), "backward data descriptor");
+            dnnl_primitive_desc dataPd = primitiveDesc(dataDesc, forwardPd, "backward data");
+            dnnl_convolution_desc_t weightsDesc = new dnnl_convolution_desc_t();
+            check(dnnl_convolution_backward_weights_desc_init(weightsDesc, dnnl_convolution_direct, srcAny, weightsAny,
+                    biasDesc, dstAny, strides, padding, paddingRight), "backward weights descriptor");
+            dnnl_primitive_desc weightsPd = primitiveDesc(weightsDesc, forwardPd, "backward weights");
+            destroy.add(() -> dnnl_primitive_desc_destroy(forwardPd));
+            destroy.add(() -> dnnl_primitive_desc_destroy(dataPd));
+            destroy.add(() -> dnnl_primitive_desc_destroy(weightsPd));
+
+            src = memory(srcUser, dnnl_primitive_desc_query_md(forwardPd, dnnl_query_src_md, 0), true);
+            weights = memory(weightsUser, dnnl_primitive_desc_query_md(forwardPd, dnnl_query_weights_md, 0), true);
+            dst = memory(dstUser, dnnl_primitive_desc_query_md(forwardPd, dnnl_query_dst_md, 0), false);
+            bias = hasBias ? memory(biasDesc, biasDesc, true) : null;
+            forward = owned(primitive(forwardPd));
+            forwardArgs = hasBias
+                    ? args(DNNL_ARG_SRC, src.inside, DNNL_ARG_WEIGHTS, weights.inside, DNNL_ARG_BIAS, bias.inside,
+                    DNNL_ARG_DST, dst.inside)
+                    : args(DNNL_ARG_SRC, src.inside, DNNL_ARG_WEIGHTS, weights.inside, DNNL_ARG_DST, dst.inside);
+
+            dataDiffDst = memory(dstUser, dnnl_primitive_desc_query_md(dataPd, dnnl_query_diff_dst_md, 0), true);
+            dataWeights = memory(weightsUser, dnnl_primitive_desc_query_md(dataPd, dnnl_query_weights_md, 0), true);
+            diffSrc = memory(srcUser, dnnl_primitive_desc_query_md(dataPd, dnnl_query_diff_src_md, 0), false);
+            backwardData = owned(primitive(dataPd));
+            backwardDataArgs = args(DNNL_ARG_DIFF_DST, dataDiffDst.inside, DNNL_ARG_WEIGHTS, dataWeights.inside,
+                    DNNL_ARG_DIFF_SRC, diffSrc.inside);
+
+            weightsSrc = memory(srcUser, dnnl_primitive_desc_query_md(weightsPd, dnnl_query_src_md, 0), true);
+            weightsDiffDst = memory(dstUser, dnnl_primitive_desc_query_md(weightsPd, dnnl_query_diff_dst_md, 0), true);
+            diffWeights = memory(weightsUser, dnnl_primitive_desc_query_md(weightsPd, dnnl_query_diff_weights_md, 0),
+                    false);
+            diffBias = hasBias ? memory(biasDesc, biasDesc, false) : null;
+            backwardWeights = owned(primitive(weightsPd));
+            backwardWeightsArgs = hasBias
+                    ? args(DNNL_ARG_SRC, weightsSrc.inside, DNNL_ARG_DIFF_DST, weightsDiffDst.inside,
+                    DNNL_ARG_DIFF_WEIGHTS, diffWeights.inside, DNNL_ARG_DIFF_BIAS, diffBias.inside)
+                    : args(DNNL_ARG_SRC, weightsSrc.inside, DNNL_ARG_DIFF_DST, weightsDiffDst.inside,
+                    DNNL_ARG_DIFF_WEIGHTS, diffWeights.inside);
+        }
+
+        private dnnl_primitive owned(dnnl_primitive primitive) {
+            destroy.add(() -> dnnl_primitive_destroy(primitive));
+            return primitive;
+        }
+
+        /** Frees oneDNN's memories (its blocked buffers among them), primitives and descriptors. */
+        void close() {
+            destroy.forEach(Runnable::run);
+            destroy.clear();
+        }
+
+        private Memory memory(dnnl_memory_desc_t userDesc, dnnl_memory_desc_t primitiveDesc, boolean input) {
+            Memory m = new Memory(userDesc, primitiveDesc, input);
+            destroy.add(() -> dnnl_memory_destroy(m.user));
+            if (m.reorder != null) {
+                destroy.add(() -> dnnl_memory_destroy(m.inside));
+                destroy.add(() -> dnnl_primitive_destroy(m.reorder));
+            }
+            return m;
+        }
+    }
+
+    /**
+     * An array as a primitive sees it: the user memory over the ND4J buffer and, where the primitive
+     * wants another layout, oneDNN's own memory and the reorder between the two.
+     */
+    private static final class Memory {
+        final dnnl_memory user;
+        final dnnl_memory inside;
+        final dnnl_primitive reorder;
+        final dnnl_exec_arg_t reorderArgs;
+
+        Memory(dnnl_memory_desc_t userDesc, dnnl_memory_desc_t primitiveDesc, boolean input) {
+            user = memory(userDesc, address(0));
+            if (dnnl_memory_desc_equal(userDesc, primitiveDesc) != 0) {
+                inside = user;
+                reorder = null;
+                reorderArgs = null;
+            } else {
+                inside = memory(primitiveDesc, address(-1)); // DNNL_MEMORY_ALLOCATE: oneDNN allocates
+                dnnl_primitive_desc pd = new dnnl_primitive_desc();
+                check(input ? dnnl_reorder_primitive_desc_create(pd, userDesc, engine, primitiveDesc, engine, null)
+                        : dnnl_reorder_primitive_desc_create(pd, primitiveDesc, engine, userDesc, engine, null), "reorder");
+                reorder = primitive(pd);
+                dnnl_primitive_desc_destroy(pd); // the primitive keeps what it needs
+                reorderArgs = input ? args(DNNL_ARG_FROM, user, DNNL_ARG_TO, inside)
+                        : args(DNNL_ARG_FROM, inside, DNNL_ARG_TO, user);
+            }
+        }
+
+        void user(INDArray array) {
+            long bytes = array.data().getElementSize();
+            check(dnnl_memory_set_data_handle(user, address(array.data().address() + array.offset() * bytes)), "data");
+        }
+
+        void in() {
+            if (reorder != null) {
+                execute(reorder, reorderArgs);
+            }
+        }
+
+        void out() {
+            in(); // the reorder runs the other way for outputs
+        }
+    }
+
+    private static dnnl_memory_desc_t desc(long[] dims, int tag) {
+        dnnl_memory_desc_t d = new dnnl_memory_desc_t();
+        check(dnnl_memory_desc_init_by_tag(d, dims.length, dims, dnnl_f32, tag), "memory descriptor");
+        return d;
+    }
+
+    private static dnnl_primitive_desc primitiveDesc(dnnl_convolution_desc_t desc, dnnl_primitive_desc hint, String what) {
+        dnnl_primitive_desc pd = new dnnl_primitive_desc();
+        check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(desc), null, engine, hint), what);
+        return pd;
+    }
+
+    private static dnnl_primitive primitive(dnnl_primitive_desc pd) {
+        dnnl_primitive p = new dnnl_primitive();
+        check(dnnl_primitive_create(p, pd), "primitive");
+        return p;
+    }
+
+    private static dnnl_memory memory(dnnl_memory_desc_t desc, Pointer handle) {
+        dnnl_memory m = new dnnl_memory();
+        check(dnnl_memory_create(m, desc, engine, handle), "memory");
+        return m;
+    }
+
+    private static dnnl_exec_arg_t args(Object... pairs) {
+        dnnl_exec_arg_t a = new dnnl_exec_arg_t(pairs.length / 2);
+        for (int i = 0; i < pairs.length / 2; i++) {
+            a.position(i).arg((Integer) pairs[2 * i]).memory((dnnl_memory) pairs[2 * i + 1]);
+        }
+        return a.position(0);
+    }
+
+    private static void execute(dnnl_primitive primitive, dnnl_exec_arg_t args) {
+        check(dnnl_primitive_execute(primitive, stream, (int) args.capacity(), args), "execute");
+    }
+
+    /** A pointer to a raw address (JavaCPP has no public factory for one). */
+    private static Pointer address(long at) {
+        return new Pointer() {
+            {
+                address = at;
+            }
+        };
+    }
+
+    private static void check(int status, String what) {
+        if (status != dnnl_success) {
+            throw new IllegalStateException("oneDNN " + what + " failed with status " + status);
+        }
+    }
+}
