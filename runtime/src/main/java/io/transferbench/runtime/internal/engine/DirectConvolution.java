@@ -1,17 +1,17 @@
 package io.transferbench.runtime.internal.engine;
 
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
-import org.bytedeco.dnnl.const_dnnl_op_desc_t;
+import static io.transferbench.runtime.internal.engine.OneDnn.args;
+import static io.transferbench.runtime.internal.engine.OneDnn.check;
+import static io.transferbench.runtime.internal.engine.OneDnn.desc;
+import static io.transferbench.runtime.internal.engine.OneDnn.execute;
+import static io.transferbench.runtime.internal.engine.OneDnn.primitive;
+
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
-import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
-import org.bytedeco.dnnl.dnnl_stream;
-import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
@@ -30,24 +30,15 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_data_desc_
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_weights_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_forward_desc_init;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_engine_create;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nhwc;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_create;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_dst_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_src_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_weights_md;
@@ -55,10 +46,6 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_query_dst_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_weights_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_reorder_primitive_desc_create;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_create;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_default_flags;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_wait;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_x;
 
 /**
@@ -73,11 +60,6 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_x;
  * each primitive, as libnd4j does. Not thread-safe: one per layer, used by the thread that trains.
  */
 final class DirectConvolution {
-
-    private static final Logger LOG = LogManager.getLogger(DirectConvolution.class);
-    private static volatile Boolean available;
-    private static dnnl_engine engine;
-    private static dnnl_stream stream;
 
     private final long outChannels;
     private final long[] kernel;
@@ -94,30 +76,6 @@ final class DirectConvolution {
         this.strides = new long[] {strides[0], strides[1]};
         this.padding = new long[] {padding[0], padding[1]};
         this.hasBias = hasBias;
-    }
-
-    /** Whether oneDNN's library loads here; asked once, a failure logged once. */
-    static boolean available() {
-        if (available == null) {
-            synchronized (DirectConvolution.class) {
-                if (available == null) {
-                    try {
-                        dnnl_engine e = new dnnl_engine();
-                        check(dnnl_engine_create(e, dnnl_cpu, 0), "engine");
-                        dnnl_stream s = new dnnl_stream();
-                        check(dnnl_stream_create(s, e, dnnl_stream_default_flags), "stream");
-                        engine = e;
-                        stream = s;
-                        available = true;
-                    } catch (Throwable t) {
-                        LOG.warn("oneDNN's own library does not load ({}); convolutions run through libnd4j", t.toString());
-                        LOG.debug("loading oneDNN", t);
-                        available = false;
-                    }
-                }
-            }
-        }
-        return available;
     }
 
     /** The NHWC output shape for an NHWC input shape. */
@@ -142,7 +100,7 @@ final class DirectConvolution {
         p.weights.in();
         execute(p.forward, p.forwardArgs);
         p.dst.out();
-        check(dnnl_stream_wait(stream), "wait");
+        OneDnn.await();
     }
 
     /** The input gradient into {@code inputGradient}, the parameter gradients into their views. */
@@ -166,7 +124,7 @@ final class DirectConvolution {
         p.weightsDiffDst.in();
         execute(p.backwardWeights, p.backwardWeightsArgs);
         p.diffWeights.out();
-        check(dnnl_stream_wait(stream), "wait");
+        OneDnn.await();
     }
 
     private Plan plan(long[] inputShape) {
@@ -228,15 +186,15 @@ final class DirectConvolution {
             dnnl_convolution_desc_t forwardDesc = new dnnl_convolution_desc_t();
             check(dnnl_convolution_forward_desc_init(forwardDesc, dnnl_forward_training, dnnl_convolution_direct, srcAny,
                     weightsAny, biasDesc, dstAny, strides, padding, paddingRight), "forward descriptor");
-            dnnl_primitive_desc forwardPd = primitiveDesc(forwardDesc, null, "forward");
+            dnnl_primitive_desc forwardPd = OneDnn.primitiveDesc(forwardDesc, null, "forward");
             dnnl_convolution_desc_t dataDesc = new dnnl_convolution_desc_t();
             check(dnnl_convolution_backward_data_desc_init(dataDesc, dnnl_convolution_direct, srcAny, weightsAny, dstAny,
                     strides, padding, paddingRight), "backward data descriptor");
-            dnnl_primitive_desc dataPd = primitiveDesc(dataDesc, forwardPd, "backward data");
+            dnnl_primitive_desc dataPd = OneDnn.primitiveDesc(dataDesc, forwardPd, "backward data");
             dnnl_convolution_desc_t weightsDesc = new dnnl_convolution_desc_t();
             check(dnnl_convolution_backward_weights_desc_init(weightsDesc, dnnl_convolution_direct, srcAny, weightsAny,
                     biasDesc, dstAny, strides, padding, paddingRight), "backward weights descriptor");
-            dnnl_primitive_desc weightsPd = primitiveDesc(weightsDesc, forwardPd, "backward weights");
+            dnnl_primitive_desc weightsPd = OneDnn.primitiveDesc(weightsDesc, forwardPd, "backward weights");
             destroy.add(() -> dnnl_primitive_desc_destroy(forwardPd));
             destroy.add(() -> dnnl_primitive_desc_destroy(dataPd));
             destroy.add(() -> dnnl_primitive_desc_destroy(weightsPd));
@@ -304,16 +262,16 @@ final class DirectConvolution {
         final dnnl_exec_arg_t reorderArgs;
 
         Memory(dnnl_memory_desc_t userDesc, dnnl_memory_desc_t primitiveDesc, boolean input) {
-            user = memory(userDesc, address(0));
+            user = OneDnn.memory(userDesc, 0);
             if (dnnl_memory_desc_equal(userDesc, primitiveDesc) != 0) {
                 inside = user;
                 reorder = null;
                 reorderArgs = null;
             } else {
-                inside = memory(primitiveDesc, address(-1)); // DNNL_MEMORY_ALLOCATE: oneDNN allocates
+                inside = OneDnn.memory(primitiveDesc, -1); // DNNL_MEMORY_ALLOCATE: oneDNN allocates
                 dnnl_primitive_desc pd = new dnnl_primitive_desc();
-                check(input ? dnnl_reorder_primitive_desc_create(pd, userDesc, engine, primitiveDesc, engine, null)
-                        : dnnl_reorder_primitive_desc_create(pd, primitiveDesc, engine, userDesc, engine, null), "reorder");
+                check(input ? dnnl_reorder_primitive_desc_create(pd, userDesc, OneDnn.engine, primitiveDesc, OneDnn.engine, null)
+                        : dnnl_reorder_primitive_desc_create(pd, primitiveDesc, OneDnn.engine, userDesc, OneDnn.engine, null), "reorder");
                 reorder = primitive(pd);
                 dnnl_primitive_desc_destroy(pd); // the primitive keeps what it needs
                 reorderArgs = input ? args(DNNL_ARG_FROM, user, DNNL_ARG_TO, inside)
@@ -322,8 +280,7 @@ final class DirectConvolution {
         }
 
         void user(INDArray array) {
-            long bytes = array.data().getElementSize();
-            check(dnnl_memory_set_data_handle(user, address(array.data().address() + array.offset() * bytes)), "data");
+            OneDnn.point(user, array);
         }
 
         void in() {
@@ -337,54 +294,4 @@ final class DirectConvolution {
         }
     }
 
-    private static dnnl_memory_desc_t desc(long[] dims, int tag) {
-        dnnl_memory_desc_t d = new dnnl_memory_desc_t();
-        check(dnnl_memory_desc_init_by_tag(d, dims.length, dims, dnnl_f32, tag), "memory descriptor");
-        return d;
-    }
-
-    private static dnnl_primitive_desc primitiveDesc(dnnl_convolution_desc_t desc, dnnl_primitive_desc hint, String what) {
-        dnnl_primitive_desc pd = new dnnl_primitive_desc();
-        check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(desc), null, engine, hint), what);
-        return pd;
-    }
-
-    private static dnnl_primitive primitive(dnnl_primitive_desc pd) {
-        dnnl_primitive p = new dnnl_primitive();
-        check(dnnl_primitive_create(p, pd), "primitive");
-        return p;
-    }
-
-    private static dnnl_memory memory(dnnl_memory_desc_t desc, Pointer handle) {
-        dnnl_memory m = new dnnl_memory();
-        check(dnnl_memory_create(m, desc, engine, handle), "memory");
-        return m;
-    }
-
-    private static dnnl_exec_arg_t args(Object... pairs) {
-        dnnl_exec_arg_t a = new dnnl_exec_arg_t(pairs.length / 2);
-        for (int i = 0; i < pairs.length / 2; i++) {
-            a.position(i).arg((Integer) pairs[2 * i]).memory((dnnl_memory) pairs[2 * i + 1]);
-        }
-        return a.position(0);
-    }
-
-    private static void execute(dnnl_primitive primitive, dnnl_exec_arg_t args) {
-        check(dnnl_primitive_execute(primitive, stream, (int) args.capacity(), args), "execute");
-    }
-
-    /** A pointer to a raw address (JavaCPP has no public factory for one). */
-    private static Pointer address(long at) {
-        return new Pointer() {
-            {
-                address = at;
-            }
-        };
-    }
-
-    private static void check(int status, String what) {
-        if (status != dnnl_success) {
-            throw new IllegalStateException("oneDNN " + what + " failed with status " + status);
-        }
-    }
 }

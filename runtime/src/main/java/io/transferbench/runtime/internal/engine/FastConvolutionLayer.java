@@ -36,7 +36,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
 
     private static final Logger LOG = LogManager.getLogger(FastConvolutionLayer.class);
     /** Set to false to run every convolution through libnd4j's oneDNN helper (exact DL4J). */
-    static final String DIRECT_PROPERTY = "transferbench.directConvolutions";
+    static final String DIRECT_PROPERTY = OneDnn.PROPERTY;
 
     private DirectConvolution direct;
     private boolean directRefused;
@@ -194,8 +194,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         if (direct == null && !directRefused) {
             org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = layerConf();
             int[] dilation = conf.getDilation();
-            directRefused = "false".equals(System.getProperty(DIRECT_PROPERTY)) || dilation[0] != 1 || dilation[1] != 1
-                    || !DirectConvolution.available();
+            directRefused = dilation[0] != 1 || dilation[1] != 1 || !OneDnn.available();
             if (!directRefused) {
                 direct = new DirectConvolution(conf.getNOut(), conf.getKernelSize(), conf.getStride(), conf.getPadding(),
                         hasBias());

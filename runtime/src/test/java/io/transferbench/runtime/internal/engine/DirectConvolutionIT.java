@@ -30,7 +30,7 @@ class DirectConvolutionIT {
     @BeforeAll
     static void start() {
         assertTrue(Dl4jEngine.start(), "oneDNN helpers active");
-        assertTrue(DirectConvolution.available(), "oneDNN's own library loads");
+        assertTrue(OneDnn.available(), "oneDNN's own library loads");
     }
 
     /** What one pass of each computed, as [output, input gradient, weight gradient, bias gradient]. */
