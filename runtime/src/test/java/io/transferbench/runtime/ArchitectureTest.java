@@ -90,6 +90,15 @@ class ArchitectureTest {
                 .check(ALL);
     }
 
+    /** oneDNN called directly (JavaCPP's presets) stays inside the engine, behind the fast layers. */
+    @Test
+    void onlyTheEngineCallsNativeLibrariesDirectly() {
+        noClasses().that().resideInAPackage("io.transferbench..")
+                .and().resideOutsideOfPackage("io.transferbench.runtime.internal.engine..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.bytedeco..")
+                .check(ALL);
+    }
+
     @Test
     void theRuntimeImportsNoPluginClass() {
         noClasses().that().resideInAPackage("io.transferbench.runtime..")

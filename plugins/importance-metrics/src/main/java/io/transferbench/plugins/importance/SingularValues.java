@@ -1,5 +1,7 @@
 package io.transferbench.plugins.importance;
 
+import java.util.Arrays;
+
 /**
  * Singular values of a small dense matrix A, as the square roots of the eigenvalues of its Gram
  * matrix AᵀA (the smaller side), computed in double precision: Householder reduction of AᵀA to a
@@ -22,6 +24,61 @@ final class SingularValues {
 
     /** The singular values of {@code rows} (unsorted). */
     static double[] of(float[][] rows) {
+        int all = Math.min(rows.length, rows[0].length);
+        // rows and columns of zeros (common in ReLU maps) change no nonzero singular value: drop them
+        float[][] kept = withoutZeroLines(rows);
+        if (kept.length == 0) {
+            return new double[all];
+        }
+        double[] values = ofDense(kept);
+        return values.length == all ? values : Arrays.copyOf(values, all);
+    }
+
+    private static float[][] withoutZeroLines(float[][] rows) {
+        int n = rows[0].length;
+        boolean[] usedColumn = new boolean[n];
+        int keptRows = 0;
+        for (float[] row : rows) {
+            boolean any = false;
+            for (int k = 0; k < n; k++) {
+                if (row[k] != 0) {
+                    usedColumn[k] = true;
+                    any = true;
+                }
+            }
+            if (any) {
+                keptRows++;
+            }
+        }
+        int keptColumns = 0;
+        for (boolean used : usedColumn) {
+            if (used) {
+                keptColumns++;
+            }
+        }
+        if (keptRows == rows.length && keptColumns == n) {
+            return rows;
+        }
+        float[][] out = new float[keptRows][];
+        int r = 0;
+        for (float[] row : rows) {
+            float[] compact = new float[keptColumns];
+            int c = 0;
+            boolean any = false;
+            for (int k = 0; k < n; k++) {
+                if (usedColumn[k]) {
+                    compact[c++] = row[k];
+                    any |= row[k] != 0;
+                }
+            }
+            if (any) {
+                out[r++] = compact;
+            }
+        }
+        return out;
+    }
+
+    private static double[] ofDense(float[][] rows) {
         int m = rows.length;
         int n = rows[0].length;
         boolean byRows = m < n; // the Gram matrix of the smaller side: AAᵀ has the same nonzero eigenvalues
