@@ -49,6 +49,7 @@ public final class ClassifierInputs {
     }
 
     private static INDArray classifierInput(Model net, INDArray x) {
+        Networks.installFastLayers(net); // every forward pass runs the same layers (Networks.output)
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
         if (net instanceof MultiLayerNetwork m) {
             int last = m.getnLayers() - 1;

@@ -68,7 +68,14 @@ public final class Networks {
         }
     }
 
+    /**
+     * Inference on the fast layers, installed first if they are not yet: a network evaluates with the
+     * same layers whether it was just built, trained, restored from a file or cut by filter surgery,
+     * so a resumed run computes what the uninterrupted one did (the fast layers are not bit-identical
+     * to DL4J's in inference: centre-tap and direct convolutions sum in other orders).
+     */
     static INDArray output(Model net, INDArray features) {
+        installFastLayers(net);
         if (net instanceof MultiLayerNetwork m) {
             return m.output(features, false);
         }

@@ -30,6 +30,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
 
+import static io.transferbench.runtime.internal.engine.FastPathGradientIT.batchWithAZeroImage;
+import static io.transferbench.runtime.internal.engine.FastPathGradientIT.relativeDifference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -190,22 +192,6 @@ class FastBatchNormIT {
         } catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
         }
-    }
-
-    /** 8 images in 5 classes; the first is exact zeros. */
-    private static DataSet batchWithAZeroImage(int h, int w, int c) {
-        Nd4j.getRandom().setSeed(13);
-        INDArray x = Nd4j.rand(DataType.FLOAT, 8, h, w, c).subi(0.3);
-        x.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0)).assign(0);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 5);
-        for (int i = 0; i < 8; i++) {
-            y.putScalar(i, i % 5, 1f);
-        }
-        return new DataSet(x, y);
-    }
-
-    private static double relativeDifference(INDArray a, INDArray reference) {
-        return a.sub(reference).norm2Number().doubleValue() / reference.norm2Number().doubleValue();
     }
 
     /** The fast helper with one realistic mistake. */

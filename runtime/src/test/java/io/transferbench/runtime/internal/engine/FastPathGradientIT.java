@@ -242,7 +242,7 @@ class FastPathGradientIT {
     }
 
     /** 8 images in 5 classes; the first is exact zeros, where every ReLU input is a bias. */
-    private static DataSet batchWithAZeroImage(int h, int w, int c) {
+    static DataSet batchWithAZeroImage(int h, int w, int c) {
         Nd4j.getRandom().setSeed(13);
         INDArray x = Nd4j.rand(DataType.FLOAT, 8, h, w, c).subi(0.3);
         x.get(NDArrayIndex.point(0)).assign(0);
@@ -253,7 +253,7 @@ class FastPathGradientIT {
         return new DataSet(x, y);
     }
 
-    private static double relativeDifference(INDArray a, INDArray reference) {
+    static double relativeDifference(INDArray a, INDArray reference) {
         return a.sub(reference).norm2Number().doubleValue() / reference.norm2Number().doubleValue();
     }
 
