@@ -14,7 +14,10 @@ import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
@@ -61,14 +64,15 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_x;
  */
 final class DirectConvolution {
 
+    private static final int PLANS_KEPT = 3;
+
     private final long outChannels;
     private final long[] kernel;
     private final long[] strides;
     private final long[] padding;
     private final boolean hasBias;
-    // plans by input shape, most recent last: a full batch and an epoch's last, smaller one
-    private final java.util.LinkedHashMap<java.util.List<Long>, Plan> plans = new java.util.LinkedHashMap<>();
-    private static final int PLANS_KEPT = 3;
+    // plans by input shape, most recently used last: a training batch, an epoch's last smaller one, evaluation
+    private final LinkedHashMap<List<Long>, Plan> plans = new LinkedHashMap<>();
 
     DirectConvolution(long outChannels, int[] kernel, int[] strides, int[] padding, boolean hasBias) {
         this.outChannels = outChannels;
@@ -96,10 +100,10 @@ final class DirectConvolution {
         if (hasBias) {
             p.bias.user(bias);
         }
-        p.src.in();
-        p.weights.in();
+        p.src.convert();
+        p.weights.convert();
         execute(p.forward, p.forwardArgs);
-        p.dst.out();
+        p.dst.convert();
         OneDnn.await();
     }
 
@@ -116,19 +120,19 @@ final class DirectConvolution {
         if (hasBias) {
             p.diffBias.user(biasGradient);
         }
-        p.dataDiffDst.in();
-        p.dataWeights.in();
+        p.dataDiffDst.convert();
+        p.dataWeights.convert();
         execute(p.backwardData, p.backwardDataArgs);
-        p.diffSrc.out();
-        p.weightsSrc.in();
-        p.weightsDiffDst.in();
+        p.diffSrc.convert();
+        p.weightsSrc.convert();
+        p.weightsDiffDst.convert();
         execute(p.backwardWeights, p.backwardWeightsArgs);
-        p.diffWeights.out();
+        p.diffWeights.convert();
         OneDnn.await();
     }
 
     private Plan plan(long[] inputShape) {
-        java.util.List<Long> key = Arrays.stream(inputShape).boxed().toList();
+        List<Long> key = Arrays.stream(inputShape).boxed().toList();
         Plan plan = plans.remove(key);
         if (plan == null) {
             if (plans.size() == PLANS_KEPT) {
@@ -144,7 +148,7 @@ final class DirectConvolution {
 
     /** Primitives, memories and reorders for one input shape; oneDNN's objects freed by {@link #close}. */
     private final class Plan {
-        private final java.util.List<Runnable> destroy = new java.util.ArrayList<>();
+        private final List<Runnable> destroy = new ArrayList<>();
         final Memory src;
         final Memory weights;
         final Memory dst;
@@ -283,14 +287,11 @@ final class DirectConvolution {
             OneDnn.point(user, array);
         }
 
-        void in() {
+        /** Copies between the two layouts, in the direction the memory was made for; nothing if they are one. */
+        void convert() {
             if (reorder != null) {
                 execute(reorder, reorderArgs);
             }
-        }
-
-        void out() {
-            in(); // the reorder runs the other way for outputs
         }
     }
 
