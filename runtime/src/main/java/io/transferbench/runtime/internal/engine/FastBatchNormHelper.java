@@ -1,7 +1,5 @@
 package io.transferbench.runtime.internal.engine;
 
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -50,10 +48,10 @@ import java.util.Map;
  */
 final class FastBatchNormHelper implements BatchNormalizationHelper {
 
-    private static final Logger LOG = LogManager.getLogger(FastBatchNormHelper.class);
     private static final int NHWC_CHANNEL_AXIS = 3;
-    // BatchNormalization.helper is package-private; DL4J is on the class path, whose packages are open
-    private static final Field LAYER_HELPER = helperField();
+    // BatchNormalization.helper is package-private
+    private static final Field LAYER_HELPER = LayerSwap.dl4jField(BatchNormalization.class, "helper",
+            "Batch norm trains with DL4J's own helper");
 
     private INDArray meanCache;
     private INDArray varCache;
@@ -230,14 +228,4 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
         return Map.of();
     }
 
-    private static Field helperField() {
-        try {
-            Field field = BatchNormalization.class.getDeclaredField("helper");
-            field.setAccessible(true);
-            return field;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("Batch norm trains with DL4J's own helper: cannot reach BatchNormalization.helper ({})", e.toString());
-            return null;
-        }
-    }
 }

@@ -97,12 +97,20 @@ final class LayerSwap {
     }
 
     private static Field vertexLayerField() {
+        return dl4jField(LayerVertex.class, "layer", "Graphs train with DL4J's own layers");
+    }
+
+    /**
+     * A non-public field of a DL4J class, made accessible (DL4J is on the class path, whose packages
+     * are open), or null after a warning saying what then runs as DL4J's own.
+     */
+    static Field dl4jField(Class<?> owner, String name, String consequence) {
         try {
-            Field field = LayerVertex.class.getDeclaredField("layer");
+            Field field = owner.getDeclaredField(name);
             field.setAccessible(true);
             return field;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("Graphs train with DL4J's own layers: cannot reach LayerVertex.layer ({})", e.toString());
+            LOG.warn("{}: cannot reach {}.{} ({})", consequence, owner.getSimpleName(), name, e.toString());
             return null;
         }
     }
