@@ -21,7 +21,6 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SquaredDifferenceOp;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -84,11 +83,6 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
         return x.dataType() == DataType.FLOAT && x.rank() == 4 && format == CNN2DFormat.NHWC;
     }
 
-    /** The array itself if dense in C order (the fast layers' outputs are), else a dense copy. */
-    private static INDArray dense(INDArray x) {
-        return Shape.hasDefaultStridesForShape(x) && x.ordering() == 'c' ? x : x.dup('c');
-    }
-
     @Override
     public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta,
                               INDArray mean, INDArray var, double decay, double eps, CNN2DFormat format,
@@ -96,7 +90,7 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
         if (!handles(x, format)) {
             return null;
         }
-        x = dense(x);
+        x = Networks.dense(x);
         if (training) {
             INDArray rows = asRows(x);
             prepareCaches(rows);
@@ -121,8 +115,8 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
         if (!handles(input, format) || meanCache == null) {
             return null;
         }
-        input = dense(input);
-        epsilon = dense(epsilon);
+        input = Networks.dense(input);
+        epsilon = Networks.dense(epsilon);
         INDArray rows = asRows(input);
         prepareCaches(rows);
         INDArray dyRows = asRows(epsilon);

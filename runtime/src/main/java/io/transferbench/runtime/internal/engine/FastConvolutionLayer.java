@@ -60,7 +60,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         }
         if (direct() != null) {
             try {
-                INDArray x = dense(input);
+                INDArray x = Networks.dense(input);
                 INDArray output = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                         direct.outputShape(x.shape()), 'c');
                 direct.forward(x, weights, hasBias() ? bias : null, output);
@@ -94,12 +94,12 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         }
         if (direct() != null) {
             try {
-                INDArray x = dense(input);
+                INDArray x = Networks.dense(input);
                 INDArray inputGradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
                         x.shape(), 'c');
                 INDArray weightGradient = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
                 INDArray biasGradient = hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
-                direct.backward(x, weights, dense(epsilon), inputGradient, weightGradient, biasGradient);
+                direct.backward(x, weights, Networks.dense(epsilon), inputGradient, weightGradient, biasGradient);
                 Gradient gradient = new DefaultGradient();
                 if (hasBias()) {
                     gradient.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGradient);
@@ -209,16 +209,9 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         directRefused = true;
     }
 
-    private static INDArray dense(INDArray array) {
-        return array.ordering() == 'c' && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(array) ? array
-                : array.dup('c');
-    }
-
     /** [N, 1, 1, C] as [N, C], contiguous. */
     private static INDArray flatInput(INDArray nhwc) {
-        INDArray rows = nhwc.reshape(nhwc.size(0), nhwc.size(3));
-        return rows.ordering() == 'c' && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(rows) ? rows
-                : rows.dup('c');
+        return Networks.dense(nhwc.reshape(nhwc.size(0), nhwc.size(3)));
     }
 
     /** As DL4J does when a helper call fails: its built-in implementation from then on, if allowed. */

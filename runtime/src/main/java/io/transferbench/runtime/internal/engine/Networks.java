@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.IUpdater;
 
@@ -49,6 +50,14 @@ public final class Networks {
         }
         ComputationGraph graph = (ComputationGraph) net;
         return FastReluLayer.install(graph) + FastConvolutionLayer.install(graph) + batchNorm;
+    }
+
+    /**
+     * The array itself if it is dense in C order (the fast layers' outputs are), else a dense copy:
+     * what native kernels reading raw buffers, and reshapes to [rows, channels], need.
+     */
+    static INDArray dense(INDArray array) {
+        return array.ordering() == 'c' && Shape.hasDefaultStridesForShape(array) ? array : array.dup('c');
     }
 
     static void fit(Model net, DataSet batch) {

@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.learning.config.Nesterovs;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +28,7 @@ public final class ScoringBenchmark {
     /** Scores every conv layer of {@code model} with {@code metric}, the images of {@code data} as probe. */
     public static Scoring score(LabelledImages data, String model, double width, ImportanceMetric metric) {
         Dl4jEngine.start();
-        MultiLayerNetwork net = Networks.layerList(build(data, model, width), model, "scoring filters");
+        MultiLayerNetwork net = Networks.layerList(TrainingBenchmark.network(data, model, width), model, "scoring filters");
         Batches images = new Batches(data, false);
         Dl4jNetworkView view = new Dl4jNetworkView(model, net, images, images);
         Map<String, Double> perLayer = new LinkedHashMap<>();
@@ -46,12 +45,9 @@ public final class ScoringBenchmark {
     public static double inferenceImagesPerSecond(LabelledImages data, String model, double width, int batch,
                                                   int batches) {
         Dl4jEngine.start();
-        Model net = build(data, model, width);
+        Model net = TrainingBenchmark.network(data, model, width);
         Batches images = new Batches(data, false);
-        int[] order = new int[data.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
+        int[] order = TrainingBenchmark.inOrder(data.size());
         long start = 0;
         for (int i = 0; i < batches + 5; i++) {
             if (i == 5) {
@@ -63,10 +59,5 @@ public final class ScoringBenchmark {
             out.close();
         }
         return batches * (double) batch / ((System.nanoTime() - start) / 1e9);
-    }
-
-    private static Model build(LabelledImages data, String model, double width) {
-        return Networks.create(model, new ModelBuilder.InputShape(data.height(), data.width(), data.channels()),
-                data.classes(), width, 1, new Nesterovs(0.01, 0.9), 0);
     }
 }

@@ -46,14 +46,10 @@ public final class TrainingBenchmark {
     public static Result run(LabelledImages train, String model, double width, int batch, int batches, int reps,
                              RepetitionListener listener) {
         boolean helpers = Dl4jEngine.start();
-        Model net = Networks.create(model, new ModelBuilder.InputShape(train.height(), train.width(), train.channels()),
-                train.classes(), width, 1, new Nesterovs(0.01, 0.9), 0);
+        Model net = network(train, model, width);
         int fastLayers = Networks.installFastLayers(net); // as the trainer does
         Batches batchesOf = new Batches(train, false);
-        int[] order = new int[train.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
+        int[] order = inOrder(train.size());
         fit(net, batchesOf, order, batch, 20, 0);
         List<Repetition> repetitions = new ArrayList<>();
         for (int r = 0; r < reps; r++) {
@@ -64,6 +60,21 @@ public final class TrainingBenchmark {
             listener.ended(r, rep);
         }
         return new Result(repetitions, helpers, fastLayers, Dl4jEngine.blasThreads());
+    }
+
+    /** A fresh network of {@code model} for {@code data}'s images and classes, with the peer's optimiser. */
+    static Model network(LabelledImages data, String model, double width) {
+        return Networks.create(model, new ModelBuilder.InputShape(data.height(), data.width(), data.channels()),
+                data.classes(), width, 1, new Nesterovs(0.01, 0.9), 0);
+    }
+
+    /** 0, 1, ..., n - 1: batches of contiguous images, as the peer takes them. */
+    static int[] inOrder(int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        return order;
     }
 
     /** Trains {@code count} contiguous batches, the peer's way; returns the last loss. */
