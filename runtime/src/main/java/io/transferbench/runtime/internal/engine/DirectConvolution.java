@@ -39,6 +39,8 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_aBcd16b;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_aBcd8b;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nhwc;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
@@ -101,6 +103,7 @@ final class DirectConvolution {
             p.bias.user(bias);
         }
         p.src.convert();
+        p.heldInput = input;
         p.weights.convert();
         execute(p.forward, p.forwardArgs);
         p.dst.convert();
@@ -114,8 +117,6 @@ final class DirectConvolution {
         p.dataDiffDst.user(epsilon);
         p.dataWeights.user(weights);
         p.diffSrc.user(inputGradient);
-        p.weightsSrc.user(input);
-        p.weightsDiffDst.user(epsilon);
         p.diffWeights.user(weightGradient);
         if (hasBias) {
             p.diffBias.user(biasGradient);
@@ -124,8 +125,15 @@ final class DirectConvolution {
         p.dataWeights.convert();
         execute(p.backwardData, p.backwardDataArgs);
         p.diffSrc.convert();
-        p.weightsSrc.convert();
-        p.weightsDiffDst.convert();
+        // the forward pass's copy of this very input serves again, as does the one copy of the gradient
+        if (p.weightsSrc != p.src || p.heldInput != input) {
+            p.weightsSrc.user(input);
+            p.weightsSrc.convert();
+        }
+        if (p.weightsDiffDst != p.dataDiffDst) {
+            p.weightsDiffDst.user(epsilon);
+            p.weightsDiffDst.convert();
+        }
         execute(p.backwardWeights, p.backwardWeightsArgs);
         p.diffWeights.convert();
         OneDnn.await();
@@ -166,6 +174,8 @@ final class DirectConvolution {
         final Memory diffBias;
         final dnnl_primitive backwardWeights;
         final dnnl_exec_arg_t backwardWeightsArgs;
+        // the input whose copy src holds (forward), for the backward pass of the same batch to reuse
+        INDArray heldInput;
 
         Plan(long[] nhwc) {
             long n = nhwc[0];
@@ -220,8 +230,9 @@ final class DirectConvolution {
             backwardDataArgs = args(DNNL_ARG_DIFF_DST, dataDiffDst.inside, DNNL_ARG_WEIGHTS, dataWeights.inside,
                     DNNL_ARG_DIFF_SRC, diffSrc.inside);
 
-            weightsSrc = memory(srcUser, dnnl_primitive_desc_query_md(weightsPd, dnnl_query_src_md, 0), true);
-            weightsDiffDst = memory(dstUser, dnnl_primitive_desc_query_md(weightsPd, dnnl_query_diff_dst_md, 0), true);
+            weightsSrc = shared(src, srcUser, dnnl_primitive_desc_query_md(weightsPd, dnnl_query_src_md, 0));
+            weightsDiffDst = shared(dataDiffDst, dstUser,
+                    dnnl_primitive_desc_query_md(weightsPd, dnnl_query_diff_dst_md, 0));
             diffWeights = memory(weightsUser, dnnl_primitive_desc_query_md(weightsPd, dnnl_query_diff_weights_md, 0),
                     false);
             diffBias = hasBias ? memory(biasDesc, biasDesc, false) : null;
@@ -244,6 +255,12 @@ final class DirectConvolution {
             destroy.clear();
         }
 
+        /** {@code other} itself if the primitive wants the array in the layout other holds it in, else a new memory. */
+        private Memory shared(Memory other, dnnl_memory_desc_t userDesc, dnnl_memory_desc_t primitiveDesc) {
+            return dnnl_memory_desc_equal(other.insideDesc, primitiveDesc) != 0 ? other
+                    : memory(userDesc, primitiveDesc, true);
+        }
+
         private Memory memory(dnnl_memory_desc_t userDesc, dnnl_memory_desc_t primitiveDesc, boolean input) {
             Memory m = new Memory(userDesc, primitiveDesc, input);
             destroy.add(() -> dnnl_memory_destroy(m.user));
@@ -262,16 +279,19 @@ final class DirectConvolution {
     private static final class Memory {
         final dnnl_memory user;
         final dnnl_memory inside;
+        final dnnl_memory_desc_t insideDesc;
         final dnnl_primitive reorder;
         final dnnl_exec_arg_t reorderArgs;
 
         Memory(dnnl_memory_desc_t userDesc, dnnl_memory_desc_t primitiveDesc, boolean input) {
-            user = OneDnn.memory(userDesc, 0);
-            if (dnnl_memory_desc_equal(userDesc, primitiveDesc) != 0) {
+            insideDesc = primitiveDesc;
+            if (dnnl_memory_desc_equal(userDesc, primitiveDesc) != 0 || sameBytes(userDesc, primitiveDesc)) {
+                user = OneDnn.memory(primitiveDesc, 0);
                 inside = user;
                 reorder = null;
                 reorderArgs = null;
             } else {
+                user = OneDnn.memory(userDesc, 0);
                 inside = OneDnn.memory(primitiveDesc, -1); // DNNL_MEMORY_ALLOCATE: oneDNN allocates
                 dnnl_primitive_desc pd = new dnnl_primitive_desc();
                 check(input ? dnnl_reorder_primitive_desc_create(pd, userDesc, OneDnn.engine, primitiveDesc, OneDnn.engine, null)
@@ -281,6 +301,27 @@ final class DirectConvolution {
                 reorderArgs = input ? args(DNNL_ARG_FROM, user, DNNL_ARG_TO, inside)
                         : args(DNNL_ARG_FROM, inside, DNNL_ARG_TO, user);
             }
+        }
+
+        /**
+         * Whether NHWC data is already in the channel-blocked layout the primitive asks for: with C
+         * channels in one block of C ([N, C/C, H, W, C]), both are the same bytes and a reorder would copy.
+         */
+        private static boolean sameBytes(dnnl_memory_desc_t userDesc, dnnl_memory_desc_t primitiveDesc) {
+            if (userDesc.ndims() != 4 || dnnl_memory_desc_equal(userDesc, desc(dims(userDesc), dnnl_nhwc)) == 0) {
+                return false;
+            }
+            long channels = userDesc.dims().get(1);
+            int blocked = channels == 16 ? dnnl_aBcd16b : channels == 8 ? dnnl_aBcd8b : -1;
+            return blocked != -1 && dnnl_memory_desc_equal(primitiveDesc, desc(dims(userDesc), blocked)) != 0;
+        }
+
+        private static long[] dims(dnnl_memory_desc_t d) {
+            long[] dims = new long[d.ndims()];
+            for (int i = 0; i < dims.length; i++) {
+                dims[i] = d.dims().get(i);
+            }
+            return dims;
         }
 
         void user(INDArray array) {

@@ -72,6 +72,38 @@ class DirectConvolutionIT {
         assertTrue(d > TOLERANCE, "caught: outputs differ by " + d);
     }
 
+    /**
+     * The backward pass reuses the forward pass's blocked copy of its input only when that copy is of
+     * the same input: a forward pass of another batch in between (evaluation) must not leak into the
+     * weight gradient.
+     */
+    @Test
+    void theBackwardPassReadsItsOwnInputAfterAnotherForwardPass() {
+        Nd4j.getRandom().setSeed(6);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 6, 6, 32).subi(0.5);
+        INDArray other = Nd4j.rand(DataType.FLOAT, 4, 6, 6, 32).subi(0.5);
+        INDArray w = Nd4j.rand(DataType.FLOAT, 32, 32, 3, 3).subi(0.5);
+        INDArray epsilon = Nd4j.rand(DataType.FLOAT, 4, 6, 6, 32).subi(0.5);
+        INDArray alone = weightGradient(w, epsilon, x);
+        INDArray interleaved = weightGradient(w, epsilon, x, other);
+        assertTrue(alone.sub(interleaved).amaxNumber().doubleValue() == 0.0,
+                "weight gradient changed by another batch's forward pass");
+        INDArray ofOther = weightGradient(w, epsilon, other);
+        assertTrue(alone.sub(ofOther).amaxNumber().doubleValue() > 0.0, "the check can fail");
+    }
+
+    /** The weight gradient of {@code forwards[0]} after forward passes of every array in {@code forwards}. */
+    private static INDArray weightGradient(INDArray w, INDArray epsilon, INDArray... forwards) {
+        DirectConvolution conv = new DirectConvolution(w.size(0), new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                false);
+        for (INDArray x : forwards) {
+            conv.forward(x, w, null, Nd4j.create(DataType.FLOAT, conv.outputShape(x.shape())));
+        }
+        INDArray dw = Nd4j.create(DataType.FLOAT, w.shape());
+        conv.backward(forwards[0], w, epsilon, Nd4j.create(DataType.FLOAT, forwards[0].shape()), dw, null);
+        return dw;
+    }
+
     private static Passes direct(INDArray x, INDArray w, INDArray b, int kernel, int stride, int padding) {
         DirectConvolution conv = new DirectConvolution(w.size(0), new int[] {kernel, kernel}, new int[] {stride, stride},
                 new int[] {padding, padding}, b != null);
