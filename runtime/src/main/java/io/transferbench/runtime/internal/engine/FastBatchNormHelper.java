@@ -37,10 +37,14 @@ import java.util.Map;
  * <p>Why: the stock helper computes the statistics with ND4J reductions over the non-contiguous
  * dimensions 0, 1 and 2 (about 60 ms each for a 128x28x28x64 batch here) and libnd4j's
  * {@code batchnorm_bp} adds the batch-statistics terms to oneDNN's gradient with more such
- * reductions; batch norm's backward pass was a third of VGG-11's op time (docs/performance.md). Here
- * every per-channel sum is a matrix-vector product of the activations seen as an [N*H*W, C] matrix
- * with a vector of ones (about 3 ms for the same batch), and every element-wise pass is either
- * oneDNN's batch-norm kernel or one vectorised ND4J op.
+ * reductions; batch norm's backward pass was a third of VGG-11's op time (docs/performance.md).
+ *
+ * <p>Here, where oneDNN's own library loads ({@link OneDnn}), each pass is one call of oneDNN's
+ * fused batch-norm primitives on the NHWC data as it lies ({@link DirectBatchNorm}): statistics and
+ * normalisation forward, and backward the input gradient with the batch-statistics terms and gamma's
+ * and beta's gradients. Otherwise every per-channel sum is a matrix-vector product of the
+ * activations seen as an [N*H*W, C] matrix with a vector of ones (about 3 ms for the same batch),
+ * and every element-wise pass is libnd4j's batch-norm op or one vectorised ND4J op.
  *
  * <p>The backward pass, with M = N*H*W, x̂ = (x - mean) / sqrt(var + eps) and k = gamma / sqrt(var + eps):
  * dbeta = Σ dy, dgamma = Σ dy·x̂, dx = k·(dy - dbeta/M) - (k·dgamma/M)·x̂.
@@ -55,6 +59,7 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
     private INDArray meanCache;
     private INDArray varCache;
     private INDArray ones;
+    private DirectBatchNorm direct;
 
     /** Gives every NHWC batch-norm layer with an active oneDNN helper this helper; returns how many. */
     static int install(Model net) {
@@ -91,6 +96,18 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
             return null;
         }
         x = Networks.dense(x);
+        if (gamma != null && beta != null && direct(eps) != null) {
+            INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
+            if (training) {
+                prepareCaches(asRows(x));
+                direct.forwardTraining(x, Networks.dense(flat(gamma)), Networks.dense(flat(beta)), meanCache, varCache,
+                        out);
+            } else {
+                direct.forwardInference(x, Networks.dense(flat(gamma)), Networks.dense(flat(beta)),
+                        Networks.dense(flat(mean)), Networks.dense(flat(var)), out);
+            }
+            return out;
+        }
         if (training) {
             INDArray rows = asRows(x);
             prepareCaches(rows);
@@ -117,6 +134,14 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
         }
         input = Networks.dense(input);
         epsilon = Networks.dense(epsilon);
+        if (gamma != null && beta != null && direct(eps) != null) {
+            INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
+            INDArray dGamma = Nd4j.createUninitialized(DataType.FLOAT, meanCache.length());
+            INDArray dBeta = Nd4j.createUninitialized(DataType.FLOAT, meanCache.length());
+            direct.backward(input, Networks.dense(flat(gamma)), Networks.dense(flat(beta)), meanCache, varCache,
+                    epsilon, dx, dGamma, dBeta);
+            return gradients(dGamma, dBeta, dGammaView, dBetaView, dx);
+        }
         INDArray rows = asRows(input);
         prepareCaches(rows);
         INDArray dyRows = asRows(epsilon);
@@ -143,12 +168,28 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
         Nd4j.exec(new BroadcastMulOp(xHat, k.mul(dGamma).divi(-m), product, 1));
         asRows(dx).addi(product);
 
+        return gradients(dGamma, dBeta, dGammaView, dBetaView, dx);
+    }
+
+    private static Pair<Gradient, INDArray> gradients(INDArray dGamma, INDArray dBeta, INDArray dGammaView,
+                                                      INDArray dBetaView, INDArray dx) {
         dGammaView.assign(dGamma.reshape(dGammaView.shape()));
         dBetaView.assign(dBeta.reshape(dBetaView.shape()));
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
         gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
         return new Pair<>(gradient, dx);
+    }
+
+    /** oneDNN's fused batch norm for this epsilon, or null where oneDNN's own library is off. */
+    private DirectBatchNorm direct(double eps) {
+        if (direct == null || direct.epsilon() != (float) eps) {
+            if (direct != null) {
+                direct.close();
+            }
+            direct = OneDnn.available() ? new DirectBatchNorm(eps) : null;
+        }
+        return direct;
     }
 
     /** An [N, H, W, C] array as the [N*H*W, C] matrix it is in memory. */

@@ -28,14 +28,15 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_wait;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
 
 /**
- * oneDNN's C API as the training-time layers call it directly ({@link DirectConvolution}): one CPU
+ * oneDNN's C API as the training-time layers call it directly ({@link DirectConvolution},
+ * {@link DirectBatchNorm}): one CPU
  * engine and stream for the process, and the calls they share.
  * The library is JavaCPP's {@code dnnl} preset, a copy of oneDNN of its own: libnd4j's is linked in
  * statically and exports none of its symbols.
  */
 final class OneDnn {
 
-    /** Set to false to run convolutions through libnd4j's ops instead. */
+    /** Set to false to run convolutions and batch norm through libnd4j's ops instead. */
     static final String PROPERTY = "transferbench.directConvolutions";
 
     private static final Logger LOG = LogManager.getLogger(OneDnn.class);

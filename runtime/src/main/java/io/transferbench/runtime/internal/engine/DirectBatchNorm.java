@@ -1,0 +1,207 @@
+package io.transferbench.runtime.internal.engine;
+
+import org.bytedeco.dnnl.dnnl_batch_normalization_desc_t;
+import org.bytedeco.dnnl.dnnl_exec_arg_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+import static io.transferbench.runtime.internal.engine.OneDnn.args;
+import static io.transferbench.runtime.internal.engine.OneDnn.check;
+import static io.transferbench.runtime.internal.engine.OneDnn.desc;
+import static io.transferbench.runtime.internal.engine.OneDnn.execute;
+import static io.transferbench.runtime.internal.engine.OneDnn.memory;
+import static io.transferbench.runtime.internal.engine.OneDnn.point;
+import static io.transferbench.runtime.internal.engine.OneDnn.primitive;
+import static io.transferbench.runtime.internal.engine.OneDnn.primitiveDesc;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SCALE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SHIFT;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_MEAN;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCALE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SHIFT;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_VARIANCE;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_backward;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_batch_normalization_backward_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_batch_normalization_forward_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nhwc;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_use_global_stats;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_use_scale;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_use_shift;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_x;
+
+/**
+ * Batch normalisation of NHWC activations by oneDNN called directly: its fused kernels compute the
+ * batch mean and biased variance, normalise, and in the backward pass give the input gradient with
+ * the batch-statistics terms and the gamma and beta gradients, each in one or two passes over the
+ * data (libnd4j's batchnorm op takes the statistics as inputs and its backward pass treats them as
+ * constants). Primitives are built once per input shape. Not thread-safe: one per layer.
+ */
+final class DirectBatchNorm {
+
+    private static final int PLANS_KEPT = 3;
+    private final float epsilon;
+    private final LinkedHashMap<List<Long>, Plan> plans = new LinkedHashMap<>();
+
+    DirectBatchNorm(double epsilon) {
+        this.epsilon = (float) epsilon;
+    }
+
+    float epsilon() {
+        return epsilon;
+    }
+
+    /** Frees oneDNN's objects of every input shape seen. */
+    void close() {
+        plans.values().forEach(Plan::close);
+        plans.clear();
+    }
+
+    /** Training: output from the batch's statistics, which land in {@code mean} and {@code variance}. */
+    void forwardTraining(INDArray x, INDArray gamma, INDArray beta, INDArray mean, INDArray variance, INDArray out) {
+        Plan p = plan(x.shape());
+        p.bind(x, gamma, beta, mean, variance);
+        point(p.dst, out);
+        execute(p.training, p.trainingArgs);
+        OneDnn.await();
+    }
+
+    /** Inference: output from the given (running) statistics. */
+    void forwardInference(INDArray x, INDArray gamma, INDArray beta, INDArray mean, INDArray variance, INDArray out) {
+        Plan p = plan(x.shape());
+        p.bind(x, gamma, beta, mean, variance);
+        point(p.dst, out);
+        execute(p.inference, p.inferenceArgs);
+        OneDnn.await();
+    }
+
+    /** The input gradient and gamma's and beta's, for the batch statistics of the last training pass. */
+    void backward(INDArray x, INDArray gamma, INDArray beta, INDArray mean, INDArray variance, INDArray epsilonIn,
+                  INDArray dx, INDArray dGamma, INDArray dBeta) {
+        Plan p = plan(x.shape());
+        p.bind(x, gamma, beta, mean, variance); // oneDNN 2.5 asks for the shift though the gradient does not use it
+        point(p.diffDst, epsilonIn);
+        point(p.diffSrc, dx);
+        point(p.diffScale, dGamma);
+        point(p.diffShift, dBeta);
+        execute(p.backward, p.backwardArgs);
+        OneDnn.await();
+    }
+
+    private Plan plan(long[] nhwc) {
+        List<Long> key = Arrays.stream(nhwc).boxed().toList();
+        Plan plan = plans.remove(key);
+        if (plan == null) {
+            if (plans.size() == PLANS_KEPT) {
+                Plan oldest = plans.values().iterator().next();
+                plans.values().remove(oldest);
+                oldest.close();
+            }
+            plan = new Plan(nhwc);
+        }
+        plans.put(key, plan);
+        return plan;
+    }
+
+    /** Primitives and user memories (all over ND4J buffers, NHWC as it is) for one input shape. */
+    private final class Plan {
+        private final List<Runnable> destroy = new ArrayList<>();
+        final dnnl_memory src;
+        final dnnl_memory dst;
+        final dnnl_memory mean;
+        final dnnl_memory variance;
+        final dnnl_memory scale;
+        final dnnl_memory shift;
+        final dnnl_memory diffDst;
+        final dnnl_memory diffSrc;
+        final dnnl_memory diffScale;
+        final dnnl_memory diffShift;
+        final dnnl_primitive training;
+        final dnnl_exec_arg_t trainingArgs;
+        final dnnl_primitive inference;
+        final dnnl_exec_arg_t inferenceArgs;
+        final dnnl_primitive backward;
+        final dnnl_exec_arg_t backwardArgs;
+
+        Plan(long[] nhwc) {
+            dnnl_memory_desc_t data = desc(new long[] {nhwc[0], nhwc[3], nhwc[1], nhwc[2]}, dnnl_nhwc);
+            dnnl_memory_desc_t channel = desc(new long[] {nhwc[3]}, dnnl_x);
+            int scaleShift = dnnl_use_scale | dnnl_use_shift;
+            dnnl_batch_normalization_desc_t trainingDesc = new dnnl_batch_normalization_desc_t();
+            check(dnnl_batch_normalization_forward_desc_init(trainingDesc, dnnl_forward_training, data, epsilon,
+                    scaleShift), "batch norm descriptor");
+            dnnl_primitive_desc trainingPd = owned(primitiveDesc(trainingDesc, null, "batch norm"));
+            dnnl_batch_normalization_desc_t inferenceDesc = new dnnl_batch_normalization_desc_t();
+            check(dnnl_batch_normalization_forward_desc_init(inferenceDesc, dnnl_forward_inference, data, epsilon,
+                    scaleShift | dnnl_use_global_stats), "batch norm inference descriptor");
+            dnnl_primitive_desc inferencePd = owned(primitiveDesc(inferenceDesc, null, "batch norm inference"));
+            dnnl_batch_normalization_desc_t backwardDesc = new dnnl_batch_normalization_desc_t();
+            check(dnnl_batch_normalization_backward_desc_init(backwardDesc, dnnl_backward, data, data, epsilon,
+                    scaleShift), "batch norm backward descriptor");
+            dnnl_primitive_desc backwardPd = owned(primitiveDesc(backwardDesc, trainingPd, "batch norm backward"));
+            src = owned(memory(data, 0));
+            dst = owned(memory(data, 0));
+            diffDst = owned(memory(data, 0));
+            diffSrc = owned(memory(data, 0));
+            mean = owned(memory(channel, 0));
+            variance = owned(memory(channel, 0));
+            scale = owned(memory(channel, 0));
+            shift = owned(memory(channel, 0));
+            diffScale = owned(memory(channel, 0));
+            diffShift = owned(memory(channel, 0));
+            training = owned(primitive(trainingPd));
+            trainingArgs = args(DNNL_ARG_SRC, src, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_DST, dst,
+                    DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance);
+            inference = owned(primitive(inferencePd));
+            inferenceArgs = args(DNNL_ARG_SRC, src, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_MEAN, mean,
+                    DNNL_ARG_VARIANCE, variance, DNNL_ARG_DST, dst);
+            backward = owned(primitive(backwardPd));
+            backwardArgs = args(DNNL_ARG_SRC, src, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance, DNNL_ARG_DIFF_DST,
+                    diffDst, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_DIFF_SRC, diffSrc, DNNL_ARG_DIFF_SCALE, diffScale,
+                    DNNL_ARG_DIFF_SHIFT, diffShift);
+        }
+
+        void bind(INDArray x, INDArray gamma, INDArray beta, INDArray m, INDArray v) {
+            point(src, x);
+            point(scale, gamma);
+            point(shift, beta);
+            point(mean, m);
+            point(variance, v);
+        }
+
+        private dnnl_primitive_desc owned(dnnl_primitive_desc pd) {
+            destroy.add(() -> dnnl_primitive_desc_destroy(pd));
+            return pd;
+        }
+
+        private dnnl_primitive owned(dnnl_primitive p) {
+            destroy.add(() -> dnnl_primitive_destroy(p));
+            return p;
+        }
+
+        private dnnl_memory owned(dnnl_memory m) {
+            destroy.add(() -> dnnl_memory_destroy(m));
+            return m;
+        }
+
+        void close() {
+            destroy.forEach(Runnable::run);
+            destroy.clear();
+        }
+    }
+}
