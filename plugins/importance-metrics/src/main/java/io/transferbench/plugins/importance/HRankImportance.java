@@ -53,23 +53,11 @@ public final class HRankImportance implements ImportanceMetricFactory {
         }).toArray();
     }
 
-    /** Numerical rank of a matrix given as rows. */
+    /**
+     * Numerical rank of a matrix given as rows: the singular values above σ₁·max(H, W)·ε(float), the
+     * threshold of numpy's and torch's matrix_rank that HRank's code calls.
+     */
     static int rank(float[][] matrix) {
-        double[] singular = SingularValues.of(matrix);
-        double max = 0;
-        for (double s : singular) {
-            max = Math.max(max, s);
-        }
-        if (max == 0) {
-            return 0;
-        }
-        double tolerance = max * Math.max(matrix.length, matrix[0].length) * FLOAT_EPSILON;
-        int rank = 0;
-        for (double s : singular) {
-            if (s > tolerance) {
-                rank++;
-            }
-        }
-        return rank;
+        return SingularValues.rank(matrix, Math.max(matrix.length, matrix[0].length) * FLOAT_EPSILON);
     }
 }

@@ -26,7 +26,8 @@ class SingularValuesTest {
     /**
      * Matrices U·diag(s)·Vᵀ with singular values spread over 12 decades, shapes from 2x2 to 32x32 and
      * non-square: every singular value above 1e-7 of the largest agrees with Jacobi's to 1e-6
-     * (relative), and the numerical rank HRank takes agrees in every case.
+     * (relative), and the numerical rank HRank takes agrees in every case, from these singular values
+     * and from the Sturm count that HRank runs.
      */
     @Test
     void agreesWithTheJacobiSvdOnSpreadSpectra() {
@@ -46,6 +47,7 @@ class SingularValuesTest {
                     }
                 }
                 assertEquals(rank(reference, a), rank(fast, a), Arrays.toString(shape) + " trial " + trial);
+                assertEquals(rank(reference, a), HRankImportance.rank(a), "Sturm count, " + Arrays.toString(shape));
                 rankChecks++;
             }
         }
