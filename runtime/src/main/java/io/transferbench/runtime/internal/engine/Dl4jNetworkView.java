@@ -118,9 +118,7 @@ public final class Dl4jNetworkView implements NetworkView {
                 width = (int) maps.size(3);
                 all = new float[images * channels * height * width];
             }
-            float[] chunk = maps.data().asFloat();
-            System.arraycopy(chunk, 0, all, done, chunk.length);
-            done += chunk.length;
+            done += copy(maps, all, done);
         }
         net.clear();
         return new FeatureMaps(all, images, channels, height, width);
@@ -219,10 +217,8 @@ public final class Dl4jNetworkView implements NetworkView {
                     acts = new float[images * channels * height * width];
                     grads = new float[acts.length];
                 }
-                float[] ca = a.data().asFloat();
-                System.arraycopy(ca, 0, acts, done, ca.length);
-                System.arraycopy(g.data().asFloat(), 0, grads, done, ca.length);
-                done += ca.length;
+                copy(g, grads, done);
+                done += copy(a, acts, done);
             }
         } finally {
             net.setParams(saved);
@@ -241,6 +237,13 @@ public final class Dl4jNetworkView implements NetworkView {
     }
 
     /** A fresh C-ordered {@code [image][channel][row][column]} copy. */
+    /** A dense array's values into {@code into} from {@code at}, straight from native memory; returns how many. */
+    private static int copy(INDArray dense, float[] into, int at) {
+        int n = (int) dense.length();
+        dense.data().asNioFloat().get(into, at, n);
+        return n;
+    }
+
     private static INDArray toNchw(INDArray maps, CNN2DFormat format) {
         return (format == CNN2DFormat.NHWC ? maps.permute(0, 3, 1, 2) : maps).dup('c');
     }
