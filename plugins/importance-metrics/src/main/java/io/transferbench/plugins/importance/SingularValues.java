@@ -83,9 +83,10 @@ final class SingularValues {
     }
 
     /**
-     * The number of singular values above {@code factor}·σ₁, the largest: the numerical rank. From
-     * the same tridiagonal matrix as {@link #of}, but without its eigenvalues: λ_max = σ₁² by
-     * bisection, then one Sturm count of the eigenvalues below (factor·σ₁)², each O(n).
+     * The number of singular values above {@code factor}·σ₁, the largest: the numerical rank. Full
+     * rank is first tried for cheaply ({@link #positiveDefiniteAfterShift}); otherwise from the same
+     * tridiagonal matrix as {@link #of}, but without its eigenvalues: λ_max = σ₁² by bisection, then
+     * one Sturm count of the eigenvalues below (factor·σ₁)², each O(n).
      */
     static int rank(float[][] rows, double factor) {
         float[][] kept = withoutZeroLines(rows);
@@ -94,6 +95,9 @@ final class SingularValues {
         }
         double[][] gram = gram(kept);
         int n = gram.length;
+        if (positiveDefiniteAfterShift(gram, largestRowSum(gram) * factor * factor)) {
+            return n; // every eigenvalue lies above a bound on the threshold: full rank
+        }
         double[] d = new double[n];
         double[] e = new double[n];
         tridiagonalize(gram, d, e);
@@ -108,6 +112,44 @@ final class SingularValues {
         }
         double threshold = Math.sqrt(top) * factor;
         return n - eigenvaluesBelow(d, e2, threshold * threshold, smallestPivot);
+    }
+
+    /** Gershgorin's bound on λ_max of a symmetric matrix: its largest row sum of magnitudes. */
+    private static double largestRowSum(double[][] a) {
+        double largest = 0;
+        for (double[] row : a) {
+            double sum = 0;
+            for (double v : row) {
+                sum += Math.abs(v);
+            }
+            largest = Math.max(largest, sum);
+        }
+        return largest;
+    }
+
+    /**
+     * Whether A - shift·I is positive definite, by attempting its Cholesky factorisation (a quarter
+     * of the tridiagonal reduction's work). With shift ≥ (factor·σ₁)², success proves every
+     * eigenvalue of the Gram matrix, so every singular value, above the rank threshold: the common
+     * case of a full-rank map costs no eigenvalue at all. Rounding cannot fake a success: it perturbs
+     * A by about n·1e-16·λ_max, while the shift is at least 1e-11·λ_max.
+     */
+    private static boolean positiveDefiniteAfterShift(double[][] a, double shift) {
+        int n = a.length;
+        double[][] l = new double[n][];
+        for (int j = 0; j < n; j++) {
+            double[] lj = new double[j + 1];
+            l[j] = lj;
+            for (int k = 0; k < j; k++) {
+                lj[k] = (a[j][k] - dot(lj, l[k], k)) / l[k][k];
+            }
+            double pivot = a[j][j] - shift - dot(lj, lj, j);
+            if (!(pivot > 0)) {
+                return false;
+            }
+            lj[j] = Math.sqrt(pivot);
+        }
+        return true;
     }
 
     /**

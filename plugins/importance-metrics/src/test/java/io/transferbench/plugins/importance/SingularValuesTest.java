@@ -54,6 +54,35 @@ class SingularValuesTest {
         assertTrue(rankChecks == 160);
     }
 
+    /**
+     * Full rank is proved by a Cholesky factorisation when the smallest singular value is far above
+     * HRank's threshold τ = σ₁·max(H, W)·2⁻²³, and left to the Sturm count when it is near; either way
+     * the rank is what the Jacobi SVD gives: n for a smallest singular value of 100τ or 3τ, n - 1 for 0.
+     */
+    @Test
+    void fullRankIsProvedOnlyWhereItHolds() {
+        SplittableRandom random = new SplittableRandom(7);
+        int[][] shapes = {{8, 8}, {16, 16}, {32, 32}, {14, 28}};
+        double[] smallestOverThreshold = {100, 3, 0};
+        for (int[] shape : shapes) {
+            int k = Math.min(shape[0], shape[1]);
+            double tau = Math.max(shape[0], shape[1]) * HRankImportance.FLOAT_EPSILON;
+            for (double smallest : smallestOverThreshold) {
+                double[] s = new double[k];
+                s[0] = 1;
+                for (int i = 1; i < k - 1; i++) {
+                    s[i] = Math.pow(10, -3 * random.nextDouble());
+                }
+                s[k - 1] = smallest * tau;
+                float[][] a = withSingularValues(shape[0], shape[1], s, random);
+                int expected = smallest > 0 ? k : k - 1;
+                String what = Arrays.toString(shape) + ", smallest " + smallest + "τ";
+                assertEquals(expected, rank(JacobiSingularValues.of(a), a), "Jacobi, " + what);
+                assertEquals(expected, HRankImportance.rank(a), what);
+            }
+        }
+    }
+
     /** Same threshold as HRankImportance.rank. */
     private static int rank(double[] singular, float[][] a) {
         double max = Arrays.stream(singular).max().orElse(0);
@@ -64,12 +93,18 @@ class SingularValuesTest {
     /** U·diag(s)·Vᵀ in float, s spread log-uniformly over 1e-12..1 (some of it exactly zero). */
     private static float[][] spread(int m, int n, SplittableRandom random) {
         int k = Math.min(m, n);
-        double[][] u = orthonormalColumns(m, k, random);
-        double[][] v = orthonormalColumns(n, k, random);
         double[] s = new double[k];
         for (int i = 0; i < k; i++) {
             s[i] = random.nextInt(5) == 0 ? 0 : Math.pow(10, -12 * random.nextDouble());
         }
+        return withSingularValues(m, n, s, random);
+    }
+
+    /** U·diag(s)·Vᵀ in float, with random orthonormal U and V. */
+    private static float[][] withSingularValues(int m, int n, double[] s, SplittableRandom random) {
+        int k = s.length;
+        double[][] u = orthonormalColumns(m, k, random);
+        double[][] v = orthonormalColumns(n, k, random);
         float[][] a = new float[m][n];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {

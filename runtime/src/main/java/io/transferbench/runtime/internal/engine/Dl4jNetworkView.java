@@ -20,6 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.dataset.DataSet;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -132,7 +133,7 @@ public final class Dl4jNetworkView implements NetworkView {
      */
     private List<INDArray> forwardTo(int last, int images) {
         boolean continues = forwardCache != null && forwardImages == images && forwardLayer <= last
-                && net.params().equals(forwardParams);
+                && sameBits(net.params(), forwardParams);
         if (!continues) {
             forwardCache = new ArrayList<>();
             for (int from = 0; from < images; from += CHUNK) {
@@ -237,6 +238,22 @@ public final class Dl4jNetworkView implements NetworkView {
     }
 
     /** A fresh C-ordered {@code [image][channel][row][column]} copy. */
+    /**
+     * Whether two arrays hold the same values bit for bit: a byte comparison of their buffers
+     * (ND4J's equals would let values 1e-5 apart pass, and compares element by element).
+     */
+    private static boolean sameBits(INDArray a, INDArray b) {
+        return b != null && a.length() == b.length() && a.dataType() == b.dataType()
+                && bytes(Networks.dense(a)).equals(bytes(Networks.dense(b)));
+    }
+
+    private static ByteBuffer bytes(INDArray dense) {
+        int size = dense.data().getElementSize();
+        ByteBuffer all = dense.data().asNio();
+        int from = (int) (dense.offset() * size);
+        return all.limit(from + (int) (dense.length() * size)).position(from);
+    }
+
     /** A dense array's values into {@code into} from {@code at}, straight from native memory; returns how many. */
     private static int copy(INDArray dense, float[] into, int at) {
         int n = (int) dense.length();

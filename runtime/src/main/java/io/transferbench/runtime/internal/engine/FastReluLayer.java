@@ -34,9 +34,7 @@ public final class FastReluLayer extends ActivationLayer {
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (!training) {
-            return super.activate(false, workspaceMgr);
-        }
+        // the same op as DL4J's, in one pass instead of a copy and an in-place pass, training or not
         assertInputSet(false);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), input.shape(),
                 input.ordering());
