@@ -9,8 +9,6 @@ import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 
 import static io.transferbench.runtime.internal.engine.OneDnn.args;
@@ -54,9 +52,8 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_x;
  */
 final class DirectBatchNorm {
 
-    private static final int PLANS_KEPT = 3;
     private final float epsilon;
-    private final LinkedHashMap<List<Long>, Plan> plans = new LinkedHashMap<>();
+    private final PlansByShape<Plan> plans = new PlansByShape<>(Plan::new, Plan::close);
 
     DirectBatchNorm(double epsilon) {
         this.epsilon = (float) epsilon;
@@ -68,32 +65,30 @@ final class DirectBatchNorm {
 
     /** Frees oneDNN's objects of every input shape seen. */
     void close() {
-        plans.values().forEach(Plan::close);
         plans.clear();
     }
 
-    /** Training: output from the batch's statistics, which land in {@code mean} and {@code variance}. */
-    void forwardTraining(INDArray x, INDArray gamma, INDArray beta, INDArray mean, INDArray variance, INDArray out) {
-        Plan p = plan(x.shape());
+    /**
+     * The normalised output: in training from the batch's statistics, which land in {@code mean} and
+     * {@code variance}; in inference from the given (running) ones.
+     */
+    void forward(boolean training, INDArray x, INDArray gamma, INDArray beta, INDArray mean, INDArray variance,
+                 INDArray out) {
+        Plan p = plans.get(x.shape());
         p.bind(x, gamma, beta, mean, variance);
         point(p.dst, out);
-        execute(p.training, p.trainingArgs);
-        OneDnn.await();
-    }
-
-    /** Inference: output from the given (running) statistics. */
-    void forwardInference(INDArray x, INDArray gamma, INDArray beta, INDArray mean, INDArray variance, INDArray out) {
-        Plan p = plan(x.shape());
-        p.bind(x, gamma, beta, mean, variance);
-        point(p.dst, out);
-        execute(p.inference, p.inferenceArgs);
+        if (training) {
+            execute(p.training, p.trainingArgs);
+        } else {
+            execute(p.inference, p.inferenceArgs);
+        }
         OneDnn.await();
     }
 
     /** The input gradient and gamma's and beta's, for the batch statistics of the last training pass. */
     void backward(INDArray x, INDArray gamma, INDArray beta, INDArray mean, INDArray variance, INDArray epsilonIn,
                   INDArray dx, INDArray dGamma, INDArray dBeta) {
-        Plan p = plan(x.shape());
+        Plan p = plans.get(x.shape());
         p.bind(x, gamma, beta, mean, variance); // oneDNN 2.5 asks for the shift though the gradient does not use it
         point(p.diffDst, epsilonIn);
         point(p.diffSrc, dx);
@@ -101,21 +96,6 @@ final class DirectBatchNorm {
         point(p.diffShift, dBeta);
         execute(p.backward, p.backwardArgs);
         OneDnn.await();
-    }
-
-    private Plan plan(long[] nhwc) {
-        List<Long> key = Arrays.stream(nhwc).boxed().toList();
-        Plan plan = plans.remove(key);
-        if (plan == null) {
-            if (plans.size() == PLANS_KEPT) {
-                Plan oldest = plans.values().iterator().next();
-                plans.values().remove(oldest);
-                oldest.close();
-            }
-            plan = new Plan(nhwc);
-        }
-        plans.put(key, plan);
-        return plan;
     }
 
     /** Primitives and user memories (all over ND4J buffers, NHWC as it is) for one input shape. */

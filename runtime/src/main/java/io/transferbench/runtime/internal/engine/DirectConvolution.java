@@ -15,8 +15,6 @@ import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
@@ -66,15 +64,13 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_x;
  */
 final class DirectConvolution {
 
-    private static final int PLANS_KEPT = 3;
 
     private final long outChannels;
     private final long[] kernel;
     private final long[] strides;
     private final long[] padding;
     private final boolean hasBias;
-    // plans by input shape, most recently used last: a training batch, an epoch's last smaller one, evaluation
-    private final LinkedHashMap<List<Long>, Plan> plans = new LinkedHashMap<>();
+    private final PlansByShape<Plan> plans = new PlansByShape<>(Plan::new, Plan::close);
 
     DirectConvolution(long outChannels, int[] kernel, int[] strides, int[] padding, boolean hasBias) {
         this.outChannels = outChannels;
@@ -95,7 +91,7 @@ final class DirectConvolution {
 
     /** output = conv(input, weights) + bias; all dense C-ordered, bias null when the layer has none. */
     void forward(INDArray input, INDArray weights, INDArray bias, INDArray output) {
-        Plan p = plan(input.shape());
+        Plan p = plans.get(input.shape());
         p.src.user(input);
         p.weights.user(weights);
         p.dst.user(output);
@@ -113,7 +109,7 @@ final class DirectConvolution {
     /** The input gradient into {@code inputGradient}, the parameter gradients into their views. */
     void backward(INDArray input, INDArray weights, INDArray epsilon, INDArray inputGradient, INDArray weightGradient,
                   INDArray biasGradient) {
-        Plan p = plan(input.shape());
+        Plan p = plans.get(input.shape());
         p.dataDiffDst.user(epsilon);
         p.dataWeights.user(weights);
         p.diffSrc.user(inputGradient);
@@ -137,21 +133,6 @@ final class DirectConvolution {
         execute(p.backwardWeights, p.backwardWeightsArgs);
         p.diffWeights.convert();
         OneDnn.await();
-    }
-
-    private Plan plan(long[] inputShape) {
-        List<Long> key = Arrays.stream(inputShape).boxed().toList();
-        Plan plan = plans.remove(key);
-        if (plan == null) {
-            if (plans.size() == PLANS_KEPT) {
-                Plan oldest = plans.values().iterator().next();
-                plans.values().remove(oldest);
-                oldest.close();
-            }
-            plan = new Plan(inputShape);
-        }
-        plans.put(key, plan);
-        return plan;
     }
 
     /** Primitives, memories and reorders for one input shape; oneDNN's objects freed by {@link #close}. */

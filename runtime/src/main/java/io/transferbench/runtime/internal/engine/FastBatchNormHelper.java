@@ -100,10 +100,10 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
             if (training) {
                 prepareCaches(asRows(x));
-                direct.forwardTraining(x, Networks.dense(flat(gamma)), Networks.dense(flat(beta)), meanCache, varCache,
+                direct.forward(true, x, Networks.dense(flat(gamma)), Networks.dense(flat(beta)), meanCache, varCache,
                         out);
             } else {
-                direct.forwardInference(x, Networks.dense(flat(gamma)), Networks.dense(flat(beta)),
+                direct.forward(false, x, Networks.dense(flat(gamma)), Networks.dense(flat(beta)),
                         Networks.dense(flat(mean)), Networks.dense(flat(var)), out);
             }
             return out;
