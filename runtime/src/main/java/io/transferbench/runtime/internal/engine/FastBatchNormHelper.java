@@ -99,7 +99,7 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
         if (gamma != null && beta != null && direct(eps) != null) {
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
             if (training) {
-                prepareCaches(asRows(x));
+                prepareCaches(x.size(3));
                 direct.forward(true, x, Networks.dense(flat(gamma)), Networks.dense(flat(beta)), meanCache, varCache,
                         out);
             } else {
@@ -110,7 +110,7 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
         }
         if (training) {
             INDArray rows = asRows(x);
-            prepareCaches(rows);
+            prepareCaches(rows.size(1));
             // mean, then the biased variance around it (two passes: no cancellation when |mean| >> std)
             columnSums(rows, meanCache, 1.0 / rows.size(0));
             INDArray squares = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, DataType.FLOAT, rows.shape(), 'c');
@@ -143,7 +143,7 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
             return gradients(dGamma, dBeta, dGammaView, dBetaView, dx);
         }
         INDArray rows = asRows(input);
-        prepareCaches(rows);
+        prepareCaches(rows.size(1));
         INDArray dyRows = asRows(epsilon);
         long m = rows.size(0);
         long channels = rows.size(1);
@@ -203,6 +203,11 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
 
     /** target = scale · (column sums of rows): one GEMV against a vector of ones. */
     private void columnSums(INDArray rows, INDArray target, double scale) {
+        if (ones == null || ones.size(0) != rows.size(0)) {
+            try (MemoryWorkspace outside = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                ones = Nd4j.ones(DataType.FLOAT, rows.size(0), 1);
+            }
+        }
         INDArray column = target.reshape(target.length(), 1);
         Nd4j.gemm(rows, ones, column, true, false, scale, 0.0);
         if (column.data() != target.data()) {
@@ -210,15 +215,12 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
         }
     }
 
-    private void prepareCaches(INDArray rows) {
-        long channels = rows.size(1);
-        try (MemoryWorkspace outside = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            if (meanCache == null || meanCache.length() != channels) {
+    /** The batch mean and variance the layer reads back, outside any workspace: they outlive the pass. */
+    private void prepareCaches(long channels) {
+        if (meanCache == null || meanCache.length() != channels) {
+            try (MemoryWorkspace outside = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
                 meanCache = Nd4j.createUninitialized(DataType.FLOAT, channels);
                 varCache = Nd4j.createUninitialized(DataType.FLOAT, channels);
-            }
-            if (ones == null || ones.size(0) != rows.size(0)) {
-                ones = Nd4j.ones(DataType.FLOAT, rows.size(0), 1);
             }
         }
     }
