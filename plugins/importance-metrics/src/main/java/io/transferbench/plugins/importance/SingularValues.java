@@ -3,40 +3,27 @@ package io.transferbench.plugins.importance;
 import java.util.Arrays;
 
 /**
- * Singular values of a small dense matrix A, as the square roots of the eigenvalues of its Gram
- * matrix AᵀA (the smaller side), computed in double precision: Householder reduction of AᵀA to a
- * tridiagonal matrix, then implicit QL iterations with Wilkinson's shift.
+ * The numerical rank of a small dense matrix A: how many of its singular values lie above a
+ * threshold, from the eigenvalues of its Gram matrix AᵀA (the smaller side) in double precision,
+ * without computing them. Full rank is first tried for with a Cholesky factorisation of the shifted
+ * Gram matrix; otherwise a Householder reduction to a tridiagonal matrix, its largest eigenvalue by
+ * bisection and one Sturm count at the threshold.
  *
- * <p>Why not an SVD of A itself: HRank ranks hundreds of thousands of maps, and this is about 20
- * times faster than the one-sided Jacobi SVD it replaced on 32x32 maps. HRank needs only the rank
- * ({@link #rank}): a Sturm count on the tridiagonal matrix instead of its eigenvalues halves that
- * again (72 against 145 µs a 32x32 map, 18 against 52 for 16x16). Squaring costs accuracy only
- * where it does not matter here: the eigenvalues carry an absolute error near 1e-16·σ₁², so a
- * singular value is off by about 1e-8·σ₁ at worst, against a rank threshold of σ₁·max(H, W)·2⁻²³
- * (3.8e-6·σ₁ for 32x32 maps) that float32 feature maps call for. Only a singular value within about
- * 0.01 % of the threshold could land on the other side of it (ActivationImportanceTest compares with
- * the Jacobi SVD).
+ * <p>Why not an SVD of A itself: HRank ranks hundreds of thousands of maps; the one-sided Jacobi SVD
+ * this replaced took about 3 ms a 32x32 map, eigenvalues of the Gram matrix by QL 145 µs, this 47-72
+ * µs. Squaring costs accuracy only where it does not matter here: the eigenvalues carry an absolute
+ * error near 1e-16·σ₁², so a singular value is off by about 1e-8·σ₁ at worst, against a rank
+ * threshold of σ₁·max(H, W)·2⁻²³ (3.8e-6·σ₁ for 32x32 maps) that float32 feature maps call for. Only
+ * a singular value within about 0.01 % of the threshold could land on the other side of it
+ * (SingularValuesTest compares with the Jacobi SVD).
  */
 final class SingularValues {
-
-    private static final int MAX_ITERATIONS = 60;
 
     private SingularValues() {
     }
 
-    /** The singular values of {@code rows} (unsorted). */
-    static double[] of(float[][] rows) {
-        int all = Math.min(rows.length, rows[0].length);
-        // rows and columns of zeros (common in ReLU maps) change no nonzero singular value: drop them
-        float[][] kept = withoutZeroLines(rows);
-        if (kept.length == 0) {
-            return new double[all];
-        }
-        double[] values = ofDense(kept);
-        return values.length == all ? values : Arrays.copyOf(values, all);
-    }
-
-    private static float[][] withoutZeroLines(float[][] rows) {
+    /** {@code rows} without its rows and columns of zeros (common in ReLU maps): no nonzero singular value changes. */
+    static float[][] withoutZeroLines(float[][] rows) {
         int n = rows[0].length;
         // sums of magnitudes, zero exactly for lines of zeros; plain sums vectorise, tests per value do not
         float[] columnMagnitude = new float[n];
@@ -210,7 +197,7 @@ final class SingularValues {
     }
 
     /** The Gram matrix of the smaller side: AAᵀ or AᵀA, the same nonzero eigenvalues. */
-    private static double[][] gram(float[][] rows) {
+    static double[][] gram(float[][] rows) {
         int m = rows.length;
         int n = rows[0].length;
         boolean byRows = m < n; // the Gram matrix of the smaller side: AAᵀ has the same nonzero eigenvalues
@@ -259,32 +246,13 @@ final class SingularValues {
         return (s0 + s1) + (s2 + s3);
     }
 
-    private static double[] ofDense(float[][] rows) {
-        double[][] gram = gram(rows);
-        int size = gram.length;
-        double[] eigen = symmetricEigenvalues(gram);
-        double[] singular = new double[size];
-        for (int i = 0; i < size; i++) {
-            singular[i] = Math.sqrt(Math.max(0, eigen[i]));
-        }
-        return singular;
-    }
 
-    /** Eigenvalues of a symmetric matrix (destroyed), unsorted. */
-    static double[] symmetricEigenvalues(double[][] a) {
-        int n = a.length;
-        double[] diagonal = new double[n];
-        double[] offDiagonal = new double[n];
-        tridiagonalize(a, diagonal, offDiagonal);
-        tridiagonalQl(diagonal, offDiagonal);
-        return diagonal;
-    }
 
     /**
      * Householder reduction: from the last row up, a reflection zeroes row i left of its
      * subdiagonal. Leaves the diagonal in {@code d} and the subdiagonal in {@code e[1..n-1]}.
      */
-    private static void tridiagonalize(double[][] a, double[] d, double[] e) {
+    static void tridiagonalize(double[][] a, double[] d, double[] e) {
         int n = a.length;
         for (int i = n - 1; i > 0; i--) {
             int last = i - 1;
@@ -342,63 +310,4 @@ final class SingularValues {
         }
     }
 
-    /** Implicit QL with Wilkinson's shift on a symmetric tridiagonal matrix; eigenvalues land in {@code d}. */
-    private static void tridiagonalQl(double[] d, double[] e) {
-        int n = d.length;
-        for (int i = 1; i < n; i++) {
-            e[i - 1] = e[i];
-        }
-        e[n - 1] = 0;
-        for (int l = 0; l < n; l++) {
-            int iterations = 0;
-            while (true) {
-                int m = l;
-                while (m < n - 1) {
-                    double scale = Math.abs(d[m]) + Math.abs(d[m + 1]);
-                    if (Math.abs(e[m]) <= Math.ulp(scale)) {
-                        break; // negligible: the matrix splits here
-                    }
-                    m++;
-                }
-                if (m == l) {
-                    break;
-                }
-                if (++iterations > MAX_ITERATIONS) {
-                    throw new ArithmeticException("eigenvalues did not converge in " + MAX_ITERATIONS + " iterations");
-                }
-                double g = (d[l + 1] - d[l]) / (2 * e[l]);
-                double r = Math.hypot(g, 1);
-                g = d[m] - d[l] + e[l] / (g + Math.copySign(r, g)); // shift by the eigenvalue of the 2x2 block nearer d[l]
-                double s = 1;
-                double c = 1;
-                double p = 0;
-                boolean deflated = false;
-                for (int i = m - 1; i >= l; i--) {
-                    double f = s * e[i];
-                    double b = c * e[i];
-                    r = Math.sqrt(f * f + g * g);
-                    e[i + 1] = r;
-                    if (r == 0) {
-                        d[i + 1] -= p;
-                        e[m] = 0;
-                        deflated = true;
-                        break;
-                    }
-                    s = f / r;
-                    c = g / r;
-                    g = d[i + 1] - p;
-                    r = (d[i] - g) * s + 2 * c * b;
-                    p = s * r;
-                    d[i + 1] = g + p;
-                    g = c * r - b;
-                }
-                if (deflated) {
-                    continue;
-                }
-                d[l] -= p;
-                e[l] = g;
-                e[m] = 0;
-            }
-        }
-    }
 }

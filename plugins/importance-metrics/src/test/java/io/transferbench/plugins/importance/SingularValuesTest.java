@@ -14,13 +14,13 @@ class SingularValuesTest {
 
     @Test
     void diagonalAndKnownSmallCases() {
-        assertArrayEquals(new double[] {1, 2, 3}, sorted(SingularValues.of(new float[][] {{3, 0, 0}, {0, 1, 0}, {0, 0, 2}})),
+        assertArrayEquals(new double[] {1, 2, 3}, sorted(TridiagonalSingularValues.of(new float[][] {{3, 0, 0}, {0, 1, 0}, {0, 0, 2}})),
                 1e-12);
         // [[1, 1], [0, 0]] has singular values sqrt(2) and 0 (squaring leaves about 1e-8 of the largest
         // for a zero one: far below HRank's threshold); a single row its norm
-        assertArrayEquals(new double[] {0, Math.sqrt(2)}, sorted(SingularValues.of(new float[][] {{1, 1}, {0, 0}})), 3e-8);
-        assertArrayEquals(new double[] {5}, SingularValues.of(new float[][] {{3, 4}}), 1e-12);
-        assertArrayEquals(new double[] {0, 0}, SingularValues.of(new float[2][2]), 0);
+        assertArrayEquals(new double[] {0, Math.sqrt(2)}, sorted(TridiagonalSingularValues.of(new float[][] {{1, 1}, {0, 0}})), 3e-8);
+        assertArrayEquals(new double[] {5}, TridiagonalSingularValues.of(new float[][] {{3, 4}}), 1e-12);
+        assertArrayEquals(new double[] {0, 0}, TridiagonalSingularValues.of(new float[2][2]), 0);
     }
 
     /**
@@ -37,7 +37,7 @@ class SingularValuesTest {
         for (int[] shape : shapes) {
             for (int trial = 0; trial < 20; trial++) {
                 float[][] a = spread(shape[0], shape[1], random);
-                double[] fast = sorted(SingularValues.of(a));
+                double[] fast = sorted(TridiagonalSingularValues.of(a));
                 double[] reference = sorted(JacobiSingularValues.of(a));
                 double top = reference[reference.length - 1];
                 for (int i = 0; i < fast.length; i++) {
