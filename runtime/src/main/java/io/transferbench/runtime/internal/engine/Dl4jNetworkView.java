@@ -257,7 +257,7 @@ public final class Dl4jNetworkView implements NetworkView {
     /** A dense array's values into {@code into} from {@code at}, straight from native memory; returns how many. */
     private static int copy(INDArray dense, float[] into, int at) {
         int n = (int) dense.length();
-        dense.data().asNioFloat().get(into, at, n);
+        dense.data().asNioFloat().position((int) dense.offset()).get(into, at, n); // the buffer may hold more than the array
         return n;
     }
 
