@@ -8,9 +8,6 @@ import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import static io.transferbench.runtime.internal.engine.OneDnn.args;
 import static io.transferbench.runtime.internal.engine.OneDnn.check;
 import static io.transferbench.runtime.internal.engine.OneDnn.desc;
@@ -29,15 +26,16 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCALE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SHIFT;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_VARIANCE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_backward;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_batch_normalization_backward_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_batch_normalization_forward_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_fuse_norm_relu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nhwc;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_workspace_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_use_global_stats;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_use_scale;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_use_shift;
@@ -49,18 +47,29 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_x;
  * the batch-statistics terms and the gamma and beta gradients, each in one or two passes over the
  * data (libnd4j's batchnorm op takes the statistics as inputs and its backward pass treats them as
  * constants). Primitives are built once per input shape. Not thread-safe: one per layer.
+ *
+ * <p>With {@code reluAfter}, training passes also apply the ReLU that follows the layer (oneDNN's
+ * {@code fuse_norm_relu}): the forward pass writes max(0, y) and keeps a bit mask of y > 0, and the
+ * backward pass zeroes the incoming gradient where the mask is clear before its own arithmetic.
+ * Inference never fuses.
  */
 final class DirectBatchNorm {
 
     private final float epsilon;
+    private final boolean reluAfter;
     private final PlansByShape<Plan> plans = new PlansByShape<>(Plan::new, Plan::close);
 
-    DirectBatchNorm(double epsilon) {
+    DirectBatchNorm(double epsilon, boolean reluAfter) {
         this.epsilon = (float) epsilon;
+        this.reluAfter = reluAfter;
     }
 
     float epsilon() {
         return epsilon;
+    }
+
+    boolean reluAfter() {
+        return reluAfter;
     }
 
     /** Frees oneDNN's objects of every input shape seen. */
@@ -69,8 +78,9 @@ final class DirectBatchNorm {
     }
 
     /**
-     * The normalised output: in training from the batch's statistics, which land in {@code mean} and
-     * {@code variance}; in inference from the given (running) ones.
+     * The normalised output (in training followed by the ReLU if {@link #reluAfter}): in training from
+     * the batch's statistics, which land in {@code mean} and {@code variance}; in inference from the
+     * given (running) ones.
      */
     void forward(boolean training, INDArray x, INDArray gamma, INDArray beta, INDArray mean, INDArray variance,
                  INDArray out) {
@@ -85,7 +95,10 @@ final class DirectBatchNorm {
         OneDnn.await();
     }
 
-    /** The input gradient and gamma's and beta's, for the batch statistics of the last training pass. */
+    /**
+     * The input gradient and gamma's and beta's, for the batch statistics (and, fused, the ReLU mask)
+     * of the last training pass of this shape.
+     */
     void backward(INDArray x, INDArray gamma, INDArray beta, INDArray mean, INDArray variance, INDArray epsilonIn,
                   INDArray dx, INDArray dGamma, INDArray dBeta) {
         Plan p = plans.get(x.shape());
@@ -100,7 +113,7 @@ final class DirectBatchNorm {
 
     /** Primitives and user memories (all over ND4J buffers, NHWC as it is) for one input shape. */
     private final class Plan {
-        private final List<Runnable> destroy = new ArrayList<>();
+        private final OneDnn.Owned owned = new OneDnn.Owned();
         final dnnl_memory src;
         final dnnl_memory dst;
         final dnnl_memory mean;
@@ -122,38 +135,51 @@ final class DirectBatchNorm {
             dnnl_memory_desc_t data = desc(new long[] {nhwc[0], nhwc[3], nhwc[1], nhwc[2]}, dnnl_nhwc);
             dnnl_memory_desc_t channel = desc(new long[] {nhwc[3]}, dnnl_x);
             int scaleShift = dnnl_use_scale | dnnl_use_shift;
+            int trainingFlags = reluAfter ? scaleShift | dnnl_fuse_norm_relu : scaleShift;
             dnnl_batch_normalization_desc_t trainingDesc = new dnnl_batch_normalization_desc_t();
             check(dnnl_batch_normalization_forward_desc_init(trainingDesc, dnnl_forward_training, data, epsilon,
-                    scaleShift), "batch norm descriptor");
-            dnnl_primitive_desc trainingPd = owned(primitiveDesc(trainingDesc, null, "batch norm"));
+                    trainingFlags), "batch norm descriptor");
+            dnnl_primitive_desc trainingPd = owned.add(primitiveDesc(trainingDesc, null, "batch norm"));
             dnnl_batch_normalization_desc_t inferenceDesc = new dnnl_batch_normalization_desc_t();
             check(dnnl_batch_normalization_forward_desc_init(inferenceDesc, dnnl_forward_inference, data, epsilon,
                     scaleShift | dnnl_use_global_stats), "batch norm inference descriptor");
-            dnnl_primitive_desc inferencePd = owned(primitiveDesc(inferenceDesc, null, "batch norm inference"));
+            dnnl_primitive_desc inferencePd = owned.add(primitiveDesc(inferenceDesc, null, "batch norm inference"));
             dnnl_batch_normalization_desc_t backwardDesc = new dnnl_batch_normalization_desc_t();
             check(dnnl_batch_normalization_backward_desc_init(backwardDesc, dnnl_backward, data, data, epsilon,
-                    scaleShift), "batch norm backward descriptor");
-            dnnl_primitive_desc backwardPd = owned(primitiveDesc(backwardDesc, trainingPd, "batch norm backward"));
-            src = owned(memory(data, 0));
-            dst = owned(memory(data, 0));
-            diffDst = owned(memory(data, 0));
-            diffSrc = owned(memory(data, 0));
-            mean = owned(memory(channel, 0));
-            variance = owned(memory(channel, 0));
-            scale = owned(memory(channel, 0));
-            shift = owned(memory(channel, 0));
-            diffScale = owned(memory(channel, 0));
-            diffShift = owned(memory(channel, 0));
-            training = owned(primitive(trainingPd));
-            trainingArgs = args(DNNL_ARG_SRC, src, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_DST, dst,
-                    DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance);
-            inference = owned(primitive(inferencePd));
+                    trainingFlags), "batch norm backward descriptor");
+            dnnl_primitive_desc backwardPd = owned.add(primitiveDesc(backwardDesc, trainingPd, "batch norm backward"));
+            src = owned.add(memory(data, 0));
+            dst = owned.add(memory(data, 0));
+            diffDst = owned.add(memory(data, 0));
+            diffSrc = owned.add(memory(data, 0));
+            mean = owned.add(memory(channel, 0));
+            variance = owned.add(memory(channel, 0));
+            scale = owned.add(memory(channel, 0));
+            shift = owned.add(memory(channel, 0));
+            diffScale = owned.add(memory(channel, 0));
+            diffShift = owned.add(memory(channel, 0));
+            training = owned.add(primitive(trainingPd));
+            inference = owned.add(primitive(inferencePd));
             inferenceArgs = args(DNNL_ARG_SRC, src, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_MEAN, mean,
                     DNNL_ARG_VARIANCE, variance, DNNL_ARG_DST, dst);
-            backward = owned(primitive(backwardPd));
-            backwardArgs = args(DNNL_ARG_SRC, src, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance, DNNL_ARG_DIFF_DST,
-                    diffDst, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_DIFF_SRC, diffSrc, DNNL_ARG_DIFF_SCALE, diffScale,
-                    DNNL_ARG_DIFF_SHIFT, diffShift);
+            backward = owned.add(primitive(backwardPd));
+            if (reluAfter) {
+                // the ReLU's mask, written by the training pass and read by the backward pass; oneDNN allocates it
+                dnnl_memory mask = owned.add(memory(dnnl_primitive_desc_query_md(trainingPd, dnnl_query_workspace_md, 0),
+                        -1));
+                trainingArgs = args(DNNL_ARG_SRC, src, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_DST, dst,
+                        DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance, DNNL_ARG_WORKSPACE, mask);
+                backwardArgs = args(DNNL_ARG_SRC, src, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance,
+                        DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_DIFF_SRC,
+                        diffSrc, DNNL_ARG_DIFF_SCALE, diffScale, DNNL_ARG_DIFF_SHIFT, diffShift, DNNL_ARG_WORKSPACE,
+                        mask);
+            } else {
+                trainingArgs = args(DNNL_ARG_SRC, src, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_DST, dst,
+                        DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance);
+                backwardArgs = args(DNNL_ARG_SRC, src, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance,
+                        DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_DIFF_SRC,
+                        diffSrc, DNNL_ARG_DIFF_SCALE, diffScale, DNNL_ARG_DIFF_SHIFT, diffShift);
+            }
         }
 
         void bind(INDArray x, INDArray gamma, INDArray beta, INDArray m, INDArray v) {
@@ -164,24 +190,8 @@ final class DirectBatchNorm {
             point(variance, v);
         }
 
-        private dnnl_primitive_desc owned(dnnl_primitive_desc pd) {
-            destroy.add(() -> dnnl_primitive_desc_destroy(pd));
-            return pd;
-        }
-
-        private dnnl_primitive owned(dnnl_primitive p) {
-            destroy.add(() -> dnnl_primitive_destroy(p));
-            return p;
-        }
-
-        private dnnl_memory owned(dnnl_memory m) {
-            destroy.add(() -> dnnl_memory_destroy(m));
-            return m;
-        }
-
         void close() {
-            destroy.forEach(Runnable::run);
-            destroy.clear();
+            owned.close();
         }
     }
 }

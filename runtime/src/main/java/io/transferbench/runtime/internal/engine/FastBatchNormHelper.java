@@ -60,6 +60,8 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
     private INDArray varCache;
     private INDArray ones;
     private DirectBatchNorm direct;
+    private boolean reluAfter;
+    private final FastReluLayer.AppliedRelu appliedRelu = new FastReluLayer.AppliedRelu();
 
     /** Gives every NHWC batch-norm layer with an active oneDNN helper this helper; returns how many. */
     static int install(Model net) {
@@ -83,6 +85,15 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
         return replaced;
     }
 
+    /**
+     * Applies the ReLU layer that follows in training passes where oneDNN runs ({@link ReluFusion}
+     * links the two when that layer is the only consumer); returns what tells that layer so.
+     */
+    FastReluLayer.ReluProducer applyReluAfter() {
+        reluAfter = true;
+        return appliedRelu;
+    }
+
     /** What this helper computes: FLOAT, rank 4, NHWC; anything else the layer does itself. */
     private static boolean handles(INDArray x, CNN2DFormat format) {
         return x.dataType() == DataType.FLOAT && x.rank() == 4 && format == CNN2DFormat.NHWC;
@@ -96,12 +107,14 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
             return null;
         }
         x = Networks.dense(x);
+        appliedRelu.mark(null);
         if (gamma != null && beta != null && direct(eps) != null) {
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
             if (training) {
                 prepareCaches(x.size(3));
                 direct.forward(true, x, Networks.dense(flat(gamma)), Networks.dense(flat(beta)), meanCache, varCache,
                         out);
+                appliedRelu.mark(direct.reluAfter() ? out : null);
             } else {
                 direct.forward(false, x, Networks.dense(flat(gamma)), Networks.dense(flat(beta)),
                         Networks.dense(flat(mean)), Networks.dense(flat(var)), out);
@@ -183,11 +196,11 @@ final class FastBatchNormHelper implements BatchNormalizationHelper {
 
     /** oneDNN's fused batch norm for this epsilon, or null where oneDNN's own library is off. */
     private DirectBatchNorm direct(double eps) {
-        if (direct == null || direct.epsilon() != (float) eps) {
+        if (direct == null || direct.epsilon() != (float) eps || direct.reluAfter() != reluAfter) {
             if (direct != null) {
                 direct.close();
             }
-            direct = OneDnn.available() ? new DirectBatchNorm(eps) : null;
+            direct = OneDnn.available() ? new DirectBatchNorm(eps, reluAfter) : null;
         }
         return direct;
     }

@@ -25,17 +25,65 @@ import org.nd4j.linalg.factory.Nd4j;
  * ND4J's op time for bench-cnn (docs/performance.md). Here the forward pass writes the ReLU straight
  * into the output and the backward pass is a step function and one multiply, both vectorised.
  * The configuration is not touched, so saved models still hold stock layers.
+ *
+ * <p>Where the layer before it is its only input and this layer its only consumer, a batch norm or
+ * an addition can apply the ReLU itself in training passes ({@link ReluFusion}): then the forward
+ * pass hands on the array that layer produced and the backward pass the gradient as it came, since
+ * the producer's backward pass applies ReLU's mask.
  */
 public final class FastReluLayer extends ActivationLayer {
+
+    /** What a layer or vertex that can apply this layer's ReLU tells it about its training outputs. */
+    interface ReluProducer {
+        /**
+         * Whether {@code array} is the output of the producer's last training pass with the ReLU
+         * applied; answers true at most once for each such pass.
+         */
+        boolean appliedReluTo(INDArray array);
+    }
+
+    /** The {@link ReluProducer} a producer holds: it marks each output it applied the ReLU to. */
+    static final class AppliedRelu implements ReluProducer {
+        private INDArray output;
+
+        /** The producer's new output, with the ReLU applied or (null) without. */
+        void mark(INDArray withRelu) {
+            output = withRelu;
+        }
+
+        @Override
+        public boolean appliedReluTo(INDArray array) {
+            boolean applied = array != null && array == output;
+            output = null; // once: a later pass must not find a stale array
+            return applied;
+        }
+    }
+
+    private ReluProducer producer;
+    private boolean passedOn;
 
     private FastReluLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
 
+    /** The producer before this layer that may apply its ReLU ({@link ReluFusion} decides). */
+    void takeReluFrom(ReluProducer before) {
+        producer = before;
+    }
+
+    /** Whether the last forward pass handed on its input, its ReLU already applied. */
+    boolean passedOn() {
+        return passedOn;
+    }
+
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        // the same op as DL4J's, in one pass instead of a copy and an in-place pass, training or not
         assertInputSet(false);
+        passedOn = training && producer != null && producer.appliedReluTo(input);
+        if (passedOn) {
+            return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, input);
+        }
+        // the same op as DL4J's, in one pass instead of a copy and an in-place pass, training or not
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), input.shape(),
                 input.ordering());
         Nd4j.getExecutioner().exec(new RectifiedLinear(input, out, 0.0));
@@ -45,6 +93,9 @@ public final class FastReluLayer extends ActivationLayer {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
+        if (passedOn) { // the producer's backward pass zeroes it where the ReLU was 0
+            return new Pair<>(new DefaultGradient(), workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, epsilon));
+        }
         INDArray delta = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(),
                 input.ordering());
         // d relu(x)/dx is 1 where x > 0, else 0 (also at 0, as DL4J's relu_bp)

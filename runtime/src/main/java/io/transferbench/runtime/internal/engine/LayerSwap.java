@@ -15,7 +15,8 @@ import java.lang.reflect.Field;
 /**
  * Swaps layer implementations inside a built network, keeping its configuration, parameters and
  * gradient views, so saved models and the updater's state stay DL4J's own. Used to put the
- * training-time layers ({@link FastReluLayer}, {@link FastConvolutionLayer}) in place.
+ * training-time layers ({@link FastReluLayer}, {@link FastConvolutionLayer}) and vertices
+ * ({@link FastAddVertex}) in place.
  */
 final class LayerSwap {
 
@@ -24,9 +25,17 @@ final class LayerSwap {
         Layer replacing(Layer stock, DataType dataType);
     }
 
+    /** What replaces a stock vertex without a layer, or null to keep it. */
+    interface VertexReplacement {
+        GraphVertex replacing(ComputationGraph graph, GraphVertex stock);
+    }
+
     private static final Logger LOG = LogManager.getLogger(LayerSwap.class);
     // LayerVertex has no setter for its layer; DL4J is on the class path, whose packages are open
     private static final Field VERTEX_LAYER = vertexLayerField();
+    // the graph looks vertices up by name there too (getVertex)
+    private static final Field VERTICES_BY_NAME = dl4jField(ComputationGraph.class, "verticesMap",
+            "Graph vertices without layers train as DL4J's own");
 
     private LayerSwap() {
     }
@@ -75,6 +84,34 @@ final class LayerSwap {
                 }
             }
             replaced++;
+        }
+        return replaced;
+    }
+
+    /** Replaces vertices without layers (element-wise operations, merges) of a graph; returns how many. */
+    @SuppressWarnings("unchecked")
+    static int swapVertices(ComputationGraph graph, VertexReplacement replacement) {
+        if (VERTICES_BY_NAME == null) {
+            return 0;
+        }
+        java.util.Map<String, GraphVertex> byName;
+        try {
+            byName = (java.util.Map<String, GraphVertex>) VERTICES_BY_NAME.get(graph);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot read the vertices of a graph", e);
+        }
+        GraphVertex[] vertices = graph.getVertices();
+        int replaced = 0;
+        for (int i = 0; i < vertices.length; i++) {
+            if (vertices[i].hasLayer()) {
+                continue;
+            }
+            GraphVertex fast = replacement.replacing(graph, vertices[i]);
+            if (fast != null) {
+                vertices[i] = fast;
+                byName.put(fast.getVertexName(), fast);
+                replaced++;
+            }
         }
         return replaced;
     }

@@ -38,18 +38,23 @@ public final class Networks {
     }
 
     /**
-     * Puts the training-time implementations of ReLU and convolution layers and of batch norm's
-     * helper in place in a layer list or graph (configuration untouched; see {@link FastReluLayer},
-     * {@link FastConvolutionLayer}, {@link FastBatchNormHelper}). A no-op once installed. Returns how
-     * many layers it changed.
+     * Puts the training-time implementations of ReLU and convolution layers, of batch norm's helper
+     * and of a graph's additions in place in a layer list or graph (configuration untouched; see
+     * {@link FastReluLayer}, {@link FastConvolutionLayer}, {@link FastBatchNormHelper},
+     * {@link FastAddVertex}) and links each ReLU to the producer that can apply it ({@link ReluFusion}).
+     * A no-op once installed. Returns how many layers and vertices it changed.
      */
     public static int installFastLayers(Model net) {
-        int batchNorm = FastBatchNormHelper.install(net);
+        int installed = FastBatchNormHelper.install(net);
         if (net instanceof MultiLayerNetwork m) {
-            return FastReluLayer.install(m) + FastConvolutionLayer.install(m) + batchNorm;
+            installed += FastReluLayer.install(m) + FastConvolutionLayer.install(m);
+        } else {
+            ComputationGraph graph = (ComputationGraph) net;
+            installed += FastReluLayer.install(graph) + FastConvolutionLayer.install(graph)
+                    + LayerSwap.swapVertices(graph, FastAddVertex::replacing);
         }
-        ComputationGraph graph = (ComputationGraph) net;
-        return FastReluLayer.install(graph) + FastConvolutionLayer.install(graph) + batchNorm;
+        ReluFusion.link(net);
+        return installed;
     }
 
     /**

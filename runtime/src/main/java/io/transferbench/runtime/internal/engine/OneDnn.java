@@ -7,20 +7,35 @@ import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_post_ops;
 import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_engine_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_eltwise;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_post_ops;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_default_flags;
@@ -29,8 +44,8 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
 
 /**
  * oneDNN's C API as the training-time layers call it directly ({@link DirectConvolution},
- * {@link DirectBatchNorm}): one CPU
- * engine and stream for the process, and the calls they share.
+ * {@link DirectBatchNorm}, {@link DirectAddRelu}): one CPU engine and stream for the process, and
+ * the calls they share.
  * The library is JavaCPP's {@code dnnl} preset, a copy of oneDNN of its own: libnd4j's is linked in
  * statically and exports none of its symbols.
  */
@@ -82,9 +97,30 @@ final class OneDnn {
     }
 
     static dnnl_primitive_desc primitiveDesc(Pointer opDesc, dnnl_primitive_desc hint, String what) {
+        return primitiveDesc(opDesc, null, hint, what);
+    }
+
+    /** A primitive descriptor with attributes ({@code attr} may be null), as oneDNN chooses the implementation. */
+    static dnnl_primitive_desc primitiveDesc(Pointer opDesc, dnnl_primitive_attr attr, dnnl_primitive_desc hint,
+                                             String what) {
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
-        check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), null, engine, hint), what);
+        check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), attr, engine, hint), what);
         return pd;
+    }
+
+    /** Attributes that apply a ReLU to a primitive's output in the same pass; the caller destroys them. */
+    static dnnl_primitive_attr reluAfter() {
+        dnnl_post_ops ops = new dnnl_post_ops();
+        check(dnnl_post_ops_create(ops), "post-ops");
+        try {
+            check(dnnl_post_ops_append_eltwise(ops, 1f, dnnl_eltwise_relu, 0f, 0f), "ReLU post-op");
+            dnnl_primitive_attr attr = new dnnl_primitive_attr();
+            check(dnnl_primitive_attr_create(attr), "attributes");
+            check(dnnl_primitive_attr_set_post_ops(attr, ops), "attributes' post-ops"); // copies the post-ops
+            return attr;
+        } finally {
+            dnnl_post_ops_destroy(ops);
+        }
     }
 
     static dnnl_primitive primitive(dnnl_primitive_desc pd) {
@@ -120,6 +156,39 @@ final class OneDnn {
 
     static void await() {
         check(dnnl_stream_wait(stream), "wait");
+    }
+
+    /**
+     * The oneDNN objects a plan made, destroyed together when it is dropped (each call wraps one and
+     * returns it).
+     */
+    static final class Owned {
+        private final List<Runnable> destroy = new ArrayList<>();
+
+        dnnl_primitive_desc add(dnnl_primitive_desc pd) {
+            destroy.add(() -> dnnl_primitive_desc_destroy(pd));
+            return pd;
+        }
+
+        dnnl_primitive add(dnnl_primitive p) {
+            destroy.add(() -> dnnl_primitive_destroy(p));
+            return p;
+        }
+
+        dnnl_memory add(dnnl_memory m) {
+            destroy.add(() -> dnnl_memory_destroy(m));
+            return m;
+        }
+
+        dnnl_primitive_attr add(dnnl_primitive_attr attr) {
+            destroy.add(() -> dnnl_primitive_attr_destroy(attr));
+            return attr;
+        }
+
+        void close() {
+            destroy.forEach(Runnable::run);
+            destroy.clear();
+        }
     }
 
     /** A pointer to a raw address (JavaCPP has no public factory for one). */

@@ -142,7 +142,7 @@ class FastBatchNormIT {
      * arithmetic itself is checked against double precision, without ReLUs, by
      * {@link #matchesDoublePrecisionLayerByLayer}.
      */
-    private static DataSet randomBatch(int h, int w, int c) {
+    static DataSet randomBatch(int h, int w, int c) {
         Nd4j.getRandom().setSeed(13);
         INDArray x = Nd4j.rand(DataType.FLOAT, 8, h, w, c).subi(0.3);
         INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 5);
@@ -152,7 +152,7 @@ class FastBatchNormIT {
         return new DataSet(x, y);
     }
 
-    private static Model network(String model, int h, int w, int c, double width, Model sameParametersAs) {
+    static Model network(String model, int h, int w, int c, double width, Model sameParametersAs) {
         Model net = Networks.create(model, new ModelBuilder.InputShape(h, w, c), 5, width, 7, new Nesterovs(0.05, 0.9), 0);
         if (sameParametersAs != null) {
             net.setParams(sameParametersAs.params().dup());
@@ -177,7 +177,7 @@ class FastBatchNormIT {
                 relativeDifference(Networks.output(fast, x), Networks.output(stock, x)));
     }
 
-    private static INDArray gradient(Model net, DataSet batch) {
+    static INDArray gradient(Model net, DataSet batch) {
         if (net instanceof MultiLayerNetwork m) {
             m.setInput(batch.getFeatures().dup());
             m.setLabels(batch.getLabels().dup());
@@ -191,7 +191,7 @@ class FastBatchNormIT {
         return net.gradient().gradient().dup();
     }
 
-    private static void fit(Model net, DataSet batch) {
+    static void fit(Model net, DataSet batch) {
         if (net instanceof MultiLayerNetwork m) {
             m.fit(batch);
         } else {
