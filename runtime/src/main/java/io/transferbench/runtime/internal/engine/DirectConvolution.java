@@ -14,8 +14,6 @@ import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
@@ -33,9 +31,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_forward_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_aBcd16b;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_aBcd8b;
@@ -137,7 +133,7 @@ final class DirectConvolution {
 
     /** Primitives, memories and reorders for one input shape; oneDNN's objects freed by {@link #close}. */
     private final class Plan {
-        private final List<Runnable> destroy = new ArrayList<>();
+        private final OneDnn.Owned owned = new OneDnn.Owned();
         final Memory src;
         final Memory weights;
         final Memory dst;
@@ -190,15 +186,15 @@ final class DirectConvolution {
             check(dnnl_convolution_backward_weights_desc_init(weightsDesc, dnnl_convolution_direct, srcAny, weightsAny,
                     biasDesc, dstAny, strides, padding, paddingRight), "backward weights descriptor");
             dnnl_primitive_desc weightsPd = OneDnn.primitiveDesc(weightsDesc, forwardPd, "backward weights");
-            destroy.add(() -> dnnl_primitive_desc_destroy(forwardPd));
-            destroy.add(() -> dnnl_primitive_desc_destroy(dataPd));
-            destroy.add(() -> dnnl_primitive_desc_destroy(weightsPd));
+            owned.add(forwardPd);
+            owned.add(dataPd);
+            owned.add(weightsPd);
 
             src = memory(srcUser, dnnl_primitive_desc_query_md(forwardPd, dnnl_query_src_md, 0), true);
             weights = memory(weightsUser, dnnl_primitive_desc_query_md(forwardPd, dnnl_query_weights_md, 0), true);
             dst = memory(dstUser, dnnl_primitive_desc_query_md(forwardPd, dnnl_query_dst_md, 0), false);
             bias = hasBias ? memory(biasDesc, biasDesc, true) : null;
-            forward = owned(primitive(forwardPd));
+            forward = owned.add(primitive(forwardPd));
             forwardArgs = hasBias
                     ? args(DNNL_ARG_SRC, src.inside, DNNL_ARG_WEIGHTS, weights.inside, DNNL_ARG_BIAS, bias.inside,
                     DNNL_ARG_DST, dst.inside)
@@ -207,7 +203,7 @@ final class DirectConvolution {
             dataDiffDst = memory(dstUser, dnnl_primitive_desc_query_md(dataPd, dnnl_query_diff_dst_md, 0), true);
             dataWeights = memory(weightsUser, dnnl_primitive_desc_query_md(dataPd, dnnl_query_weights_md, 0), true);
             diffSrc = memory(srcUser, dnnl_primitive_desc_query_md(dataPd, dnnl_query_diff_src_md, 0), false);
-            backwardData = owned(primitive(dataPd));
+            backwardData = owned.add(primitive(dataPd));
             backwardDataArgs = args(DNNL_ARG_DIFF_DST, dataDiffDst.inside, DNNL_ARG_WEIGHTS, dataWeights.inside,
                     DNNL_ARG_DIFF_SRC, diffSrc.inside);
 
@@ -217,7 +213,7 @@ final class DirectConvolution {
             diffWeights = memory(weightsUser, dnnl_primitive_desc_query_md(weightsPd, dnnl_query_diff_weights_md, 0),
                     false);
             diffBias = hasBias ? memory(biasDesc, biasDesc, false) : null;
-            backwardWeights = owned(primitive(weightsPd));
+            backwardWeights = owned.add(primitive(weightsPd));
             backwardWeightsArgs = hasBias
                     ? args(DNNL_ARG_SRC, weightsSrc.inside, DNNL_ARG_DIFF_DST, weightsDiffDst.inside,
                     DNNL_ARG_DIFF_WEIGHTS, diffWeights.inside, DNNL_ARG_DIFF_BIAS, diffBias.inside)
@@ -225,15 +221,9 @@ final class DirectConvolution {
                     DNNL_ARG_DIFF_WEIGHTS, diffWeights.inside);
         }
 
-        private dnnl_primitive owned(dnnl_primitive primitive) {
-            destroy.add(() -> dnnl_primitive_destroy(primitive));
-            return primitive;
-        }
-
         /** Frees oneDNN's memories (its blocked buffers among them), primitives and descriptors. */
         void close() {
-            destroy.forEach(Runnable::run);
-            destroy.clear();
+            owned.close();
         }
 
         /** {@code other} itself if the primitive wants the array in the layout other holds it in, else a new memory. */
@@ -244,10 +234,10 @@ final class DirectConvolution {
 
         private Memory memory(dnnl_memory_desc_t userDesc, dnnl_memory_desc_t primitiveDesc, boolean input) {
             Memory m = new Memory(userDesc, primitiveDesc, input);
-            destroy.add(() -> dnnl_memory_destroy(m.user));
+            owned.add(m.user);
             if (m.reorder != null) {
-                destroy.add(() -> dnnl_memory_destroy(m.inside));
-                destroy.add(() -> dnnl_primitive_destroy(m.reorder));
+                owned.add(m.inside);
+                owned.add(m.reorder);
             }
             return m;
         }
