@@ -163,23 +163,21 @@ final class DirectBatchNorm {
             inferenceArgs = args(DNNL_ARG_SRC, src, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_MEAN, mean,
                     DNNL_ARG_VARIANCE, variance, DNNL_ARG_DST, dst);
             backward = owned.add(primitive(backwardPd));
-            if (reluAfter) {
-                // the ReLU's mask, written by the training pass and read by the backward pass; oneDNN allocates it
-                dnnl_memory mask = owned.add(memory(dnnl_primitive_desc_query_md(trainingPd, dnnl_query_workspace_md, 0),
-                        -1));
-                trainingArgs = args(DNNL_ARG_SRC, src, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_DST, dst,
-                        DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance, DNNL_ARG_WORKSPACE, mask);
-                backwardArgs = args(DNNL_ARG_SRC, src, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance,
-                        DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_DIFF_SRC,
-                        diffSrc, DNNL_ARG_DIFF_SCALE, diffScale, DNNL_ARG_DIFF_SHIFT, diffShift, DNNL_ARG_WORKSPACE,
-                        mask);
-            } else {
-                trainingArgs = args(DNNL_ARG_SRC, src, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_DST, dst,
-                        DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance);
-                backwardArgs = args(DNNL_ARG_SRC, src, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance,
-                        DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_DIFF_SRC,
-                        diffSrc, DNNL_ARG_DIFF_SCALE, diffScale, DNNL_ARG_DIFF_SHIFT, diffShift);
-            }
+            // with the ReLU fused, both passes also take its mask (written forward, read backward); oneDNN allocates it
+            Object[] mask = reluAfter ? new Object[] {DNNL_ARG_WORKSPACE,
+                    owned.add(memory(dnnl_primitive_desc_query_md(trainingPd, dnnl_query_workspace_md, 0), -1))}
+                    : new Object[0];
+            trainingArgs = args(with(mask, DNNL_ARG_SRC, src, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_DST,
+                    dst, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance));
+            backwardArgs = args(with(mask, DNNL_ARG_SRC, src, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance,
+                    DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_DIFF_SRC, diffSrc,
+                    DNNL_ARG_DIFF_SCALE, diffScale, DNNL_ARG_DIFF_SHIFT, diffShift));
+        }
+
+        private static Object[] with(Object[] extra, Object... pairs) {
+            Object[] all = java.util.Arrays.copyOf(pairs, pairs.length + extra.length);
+            System.arraycopy(extra, 0, all, pairs.length, extra.length);
+            return all;
         }
 
         void bind(INDArray x, INDArray gamma, INDArray beta, INDArray m, INDArray v) {
